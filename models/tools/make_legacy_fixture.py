@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Writes a tiny ONNX graph shaped like optimum's legacy *merged* decoder export (it has a
+`use_cache_branch` input), so the server's refusal of such exports can be tested without a real
+model. Needs only python3-onnx:  apt-get install -y python3-onnx
+
+    /usr/bin/python3 models/tools/make_legacy_fixture.py src/test/resources/broken/legacy-merged.onnx
+"""
+import sys
+
+import onnx
+from onnx import TensorProto, helper
+
+
+def main(out):
+    inputs = [
+        helper.make_tensor_value_info("input_ids", TensorProto.INT64, ["batch_size", "sequence_length"]),
+        helper.make_tensor_value_info("attention_mask", TensorProto.INT64, ["batch_size", "total_length"]),
+        helper.make_tensor_value_info("past_key_values.0.key", TensorProto.FLOAT, ["batch_size", 2, "past", 4]),
+        helper.make_tensor_value_info("past_key_values.0.value", TensorProto.FLOAT, ["batch_size", 2, "past", 4]),
+        helper.make_tensor_value_info("use_cache_branch", TensorProto.BOOL, [1]),
+    ]
+    outputs = [
+        helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch_size", "sequence_length", 8]),
+        helper.make_tensor_value_info("present.0.key", TensorProto.FLOAT, ["batch_size", 2, "total", 4]),
+        helper.make_tensor_value_info("present.0.value", TensorProto.FLOAT, ["batch_size", 2, "total", 4]),
+    ]
+    # The body only has to be a valid graph: the server must refuse it from the signature alone.
+    nodes = [
+        helper.make_node("Cast", ["input_ids"], ["ids_f"], to=TensorProto.FLOAT),
+        helper.make_node("Unsqueeze", ["ids_f", "axes"], ["ids_3d"]),
+        helper.make_node("Expand", ["ids_3d", "logits_shape"], ["logits_raw"]),
+        helper.make_node("Identity", ["logits_raw"], ["logits"]),
+        helper.make_node("Identity", ["past_key_values.0.key"], ["present.0.key"]),
+        helper.make_node("Identity", ["past_key_values.0.value"], ["present.0.value"]),
+    ]
+    inits = [
+        helper.make_tensor("axes", TensorProto.INT64, [1], [2]),
+        helper.make_tensor("logits_shape", TensorProto.INT64, [3], [1, 1, 8]),
+    ]
+    graph = helper.make_graph(nodes, "legacy_merged_decoder", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 14)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, out)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
