@@ -1,0 +1,24 @@
+package dev.slhf.serve.model;
+
+import java.util.OptionalInt;
+
+/** Text ↔ token ids, exactly as the model's tokenizer.json defines it. Thread-safe. */
+public interface Tokenizer extends AutoCloseable {
+
+    /** Encodes without adding special tokens: the chat template already wrote them as text. */
+    int[] encode(String text);
+
+    String decode(int[] ids, int from, int to, boolean skipSpecialTokens);
+
+    default String decode(int[] ids, boolean skipSpecialTokens) {
+        return decode(ids, 0, ids.length, skipSpecialTokens);
+    }
+
+    /** The id of an added/special token written exactly as {@code content}, if any. */
+    OptionalInt specialTokenId(String content);
+
+    boolean isSpecial(int id);
+
+    @Override
+    void close();
+}

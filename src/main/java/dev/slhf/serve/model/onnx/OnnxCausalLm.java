@@ -1,0 +1,275 @@
+package dev.slhf.serve.model.onnx;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.platform.Fp16Conversions;
+import dev.slhf.serve.model.CausalLm;
+import dev.slhf.serve.model.ForwardBatch;
+import dev.slhf.serve.model.ForwardResult;
+import dev.slhf.serve.model.KvCache;
+import dev.slhf.serve.model.LmSpec;
+import dev.slhf.serve.model.ModelLoadException;
+import dev.slhf.serve.model.ModelManifest;
+import dev.slhf.serve.model.ModelRuntimeException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@link CausalLm} over an ONNX Runtime session of an optimum {@code text-generation-with-past}
+ * export. The only class family that touches {@code ai.onnxruntime}.
+ *
+ * <p>Logits are a pinned output: ORT writes them into a direct buffer this adapter owns and
+ * reuses, so a step copies only the last position's row instead of the whole
+ * {@code [batch, seq, vocab]} tensor. KV tensors are never copied on the decode path.
+ */
+public final class OnnxCausalLm implements CausalLm {
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final GraphSignature graph;
+    private final LmSpec spec;
+    private final Set<String> requestedOutputs;
+    private ByteBuffer logitsScratch = ByteBuffer.allocateDirect(0);
+
+    private OnnxCausalLm(OrtEnvironment env, OrtSession session, GraphSignature graph, LmSpec spec) {
+        this.env = env;
+        this.session = session;
+        this.graph = graph;
+        this.spec = spec;
+        Set<String> outputs = new LinkedHashSet<>();
+        for (int i = 0; i < graph.numLayers(); i++) {
+            outputs.add(graph.presentKeyNames().get(i));
+            outputs.add(graph.presentValueNames().get(i));
+        }
+        this.requestedOutputs = Set.copyOf(outputs);
+    }
+
+    public static OnnxCausalLm load(ModelManifest manifest, OnnxOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(options.effectiveIntraOpThreads());
+            so.setInterOpNumThreads(Math.max(1, options.interOpThreads()));
+            so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            // Loading by path (not bytes) lets ORT find external data (model.onnx_data) next to it.
+            session = env.createSession(manifest.modelFile().toString(), so);
+            GraphSignature graph = GraphSignature.read(manifest.modelFile(), session.getInputInfo(),
+                    session.getOutputInfo(), manifest.config());
+            LmSpec spec = new LmSpec(graph.vocabSize(), graph.numLayers(), graph.numKvHeads(), graph.headDim(),
+                    graph.hasPositionIds(), graph.kvType() == OnnxJavaType.FLOAT16 ? "float16" : "float32",
+                    "CPUExecutionProvider");
+            return new OnnxCausalLm(env, session, graph, spec);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new ModelLoadException(manifest.modelFile(), "ONNX Runtime cannot load it", e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    @Override
+    public LmSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public KvCache emptyCache(int batchSize) {
+        List<OnnxTensor> created = new ArrayList<>();
+        try {
+            long[] shape = {batchSize, spec.numKvHeads(), 0, spec.headDim()};
+            List<OnnxTensor> keys = new ArrayList<>(), values = new ArrayList<>();
+            for (int i = 0; i < spec.numLayers(); i++) {
+                keys.add(track(created, emptyTensor(shape)));
+                values.add(track(created, emptyTensor(shape)));
+            }
+            List<OnnxTensor> owned = List.copyOf(created);
+            return new OnnxKvCache(keys, values, batchSize, 0, () -> owned.forEach(OnnxTensor::close));
+        } catch (OrtException e) {
+            created.forEach(OnnxTensor::close);
+            throw new ModelRuntimeException("cannot allocate an empty KV cache", e);
+        }
+    }
+
+    private OnnxTensor emptyTensor(long[] shape) throws OrtException {
+        ByteBuffer none = ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder());
+        return OnnxTensor.createTensor(env, none, shape, graph.kvType());
+    }
+
+    @Override
+    public ForwardResult forward(ForwardBatch batch, KvCache past) {
+        OnnxKvCache cache = (OnnxKvCache) past;
+        int b = batch.batchSize(), s = batch.seqLen(), total = batch.totalLength();
+        if (cache.batchSize() != b || cache.length() + s != total) {
+            throw new IllegalArgumentException("batch does not continue the cache: cache " + cache.batchSize() + "x"
+                    + cache.length() + ", batch " + b + "x" + s + " over " + total + " positions");
+        }
+        List<OnnxTensor> created = new ArrayList<>(4);
+        OrtSession.Result result = null;
+        try {
+            Map<String, OnnxTensorLike> inputs = new HashMap<>();
+            inputs.put(GraphSignature.INPUT_IDS, track(created, longTensor(batch.inputIds(), b, s)));
+            inputs.put(GraphSignature.ATTENTION_MASK, track(created, longTensor(batch.attentionMask(), b, total)));
+            if (graph.hasPositionIds()) {
+                inputs.put(GraphSignature.POSITION_IDS, track(created, longTensor(batch.positionIds(), b, s)));
+            }
+            for (int i = 0; i < spec.numLayers(); i++) {
+                inputs.put(graph.pastKeyNames().get(i), cache.key(i));
+                inputs.put(graph.pastValueNames().get(i), cache.value(i));
+            }
+            OnnxTensor logits = track(created, pinnedLogits(b, s));
+            result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, logits));
+            float[] last = lastRows(b, s);
+            KvCache next = presentCache(result, b, total);
+            result = null; // ownership moved to the cache
+            return new ForwardResult(last, next);
+        } catch (OrtException e) {
+            throw new ModelRuntimeException("ONNX Runtime failed during a forward pass: " + e.getMessage(), e);
+        } finally {
+            if (result != null) {
+                result.close();
+            }
+            created.forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public KvCache gather(List<KvCache> sources, int[] rows, int[] keep, int length) {
+        int b = sources.size();
+        int heads = spec.numKvHeads(), dim = spec.headDim();
+        int elem = graph.kvType() == OnnxJavaType.FLOAT16 ? 2 : 4;
+        int positionBytes = dim * elem;
+        List<OnnxTensor> created = new ArrayList<>(2 * spec.numLayers());
+        try {
+            List<OnnxTensor> keys = new ArrayList<>(), values = new ArrayList<>();
+            for (int layer = 0; layer < spec.numLayers(); layer++) {
+                for (int kv = 0; kv < 2; kv++) {
+                    ByteBuffer out = ByteBuffer.allocateDirect(b * heads * length * positionBytes)
+                            .order(ByteOrder.nativeOrder());
+                    // One host copy per distinct source tensor, however many rows come from it.
+                    Map<OnnxTensor, ByteBuffer> copies = new HashMap<>();
+                    for (int i = 0; i < b; i++) {
+                        OnnxKvCache src = (OnnxKvCache) sources.get(i);
+                        OnnxTensor t = kv == 0 ? src.key(layer) : src.value(layer);
+                        ByteBuffer in = copies.computeIfAbsent(t, OnnxTensor::getByteBuffer);
+                        int srcLength = src.length();
+                        if (keep[i] > srcLength || keep[i] > length) {
+                            throw new IllegalArgumentException("cannot keep " + keep[i] + " positions of " + srcLength);
+                        }
+                        for (int h = 0; h < heads; h++) {
+                            int from = (((rows[i] * heads) + h) * srcLength + (srcLength - keep[i])) * positionBytes;
+                            int to = (((i * heads) + h) * length + (length - keep[i])) * positionBytes;
+                            out.put(to, in, from, keep[i] * positionBytes);
+                        }
+                    }
+                    OnnxTensor tensor = track(created, OnnxTensor.createTensor(env, out,
+                            new long[] {b, heads, length, dim}, graph.kvType()));
+                    (kv == 0 ? keys : values).add(tensor);
+                }
+            }
+            List<OnnxTensor> owned = List.copyOf(created);
+            return new OnnxKvCache(keys, values, b, length, () -> owned.forEach(OnnxTensor::close));
+        } catch (OrtException e) {
+            created.forEach(OnnxTensor::close);
+            throw new ModelRuntimeException("cannot re-pack the KV cache: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            created.forEach(OnnxTensor::close);
+            throw e;
+        }
+    }
+
+    private OnnxTensor longTensor(long[] data, int rows, int cols) throws OrtException {
+        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), new long[] {rows, cols});
+    }
+
+    /** A view over the reusable scratch buffer shaped as this step's logits. */
+    private OnnxTensor pinnedLogits(int b, int s) throws OrtException {
+        int elem = graph.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4;
+        long bytes = (long) b * s * spec.vocabSize() * elem;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("logits of " + b + "x" + s + " positions exceed 2 GiB; chunk the prefill");
+        }
+        if (logitsScratch.capacity() < bytes) {
+            logitsScratch = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer view = logitsScratch.duplicate().order(ByteOrder.nativeOrder());
+        view.clear().limit((int) bytes);
+        view = view.slice().order(ByteOrder.nativeOrder());
+        long[] shape = {b, s, spec.vocabSize()};
+        return OnnxTensor.createTensor(env, view, shape, graph.logitsType());
+    }
+
+    private float[] lastRows(int b, int s) {
+        int v = spec.vocabSize();
+        float[] out = new float[b * v];
+        if (graph.logitsType() == OnnxJavaType.FLOAT16) {
+            ShortBuffer half = logitsScratch.duplicate().order(ByteOrder.nativeOrder()).asShortBuffer();
+            for (int row = 0; row < b; row++) {
+                int from = ((row * s) + s - 1) * v;
+                for (int j = 0; j < v; j++) {
+                    out[row * v + j] = Fp16Conversions.fp16ToFloat(half.get(from + j));
+                }
+            }
+        } else {
+            FloatBuffer floats = logitsScratch.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            for (int row = 0; row < b; row++) {
+                floats.position(((row * s) + s - 1) * v);
+                floats.get(out, row * v, v);
+            }
+        }
+        return out;
+    }
+
+    private KvCache presentCache(OrtSession.Result result, int b, int total) {
+        List<OnnxTensor> keys = new ArrayList<>(spec.numLayers()), values = new ArrayList<>(spec.numLayers());
+        for (int i = 0; i < spec.numLayers(); i++) {
+            keys.add(present(result, graph.presentKeyNames().get(i)));
+            values.add(present(result, graph.presentValueNames().get(i)));
+        }
+        return new OnnxKvCache(keys, values, b, total, result);
+    }
+
+    private static OnnxTensor present(OrtSession.Result result, String name) {
+        OnnxValue value = result.get(name).orElseThrow(() -> new IllegalStateException("missing output " + name));
+        return (OnnxTensor) value;
+    }
+
+    private static OnnxTensor track(List<OnnxTensor> created, OnnxTensor t) {
+        created.add(t);
+        return t;
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // already failing; the load error is what matters
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new IllegalStateException("closing the ONNX session failed", e);
+        }
+    }
+}
