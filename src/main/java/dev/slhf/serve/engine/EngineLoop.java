@@ -1,0 +1,263 @@
+package dev.slhf.serve.engine;
+
+import dev.slhf.serve.model.CausalLm;
+import dev.slhf.serve.model.ForwardBatch;
+import dev.slhf.serve.model.ForwardResult;
+import dev.slhf.serve.model.ModelRuntimeException;
+import dev.slhf.serve.model.Tokenizer;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that owns a model: its session, every KV cache and the running set (the shape
+ * of vLLM's EngineCore and llama.cpp's server loop). Other threads only {@link #submit} into a
+ * bounded queue and cancel; cancellations take effect between steps.
+ *
+ * <p>Continuous batching: each step admits waiting sequences up to {@code maxBatchSize}, feeds one
+ * prefill chunk of the oldest prefilling sequence (sized by the step's token budget), then runs
+ * one batched forward pass for every decoding sequence. A sequence that finishes leaves the batch
+ * at once; one whose prefill completes joins it at the next step.
+ */
+public final class EngineLoop implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(EngineLoop.class.getName());
+
+    private final String modelName;
+    private final CausalLm lm;
+    private final Tokenizer tokenizer;
+    private final Set<Integer> stopTokenIds;
+    private final int contextLength;
+    private final EngineSettings settings;
+    private final BlockingQueue<Sequence> waiting;
+    private final List<Sequence> prefilling = new ArrayList<>();
+    private final DecodeBatch batch;
+    private final EngineMetrics metrics;
+    private final Thread thread;
+    private volatile boolean stopping;
+    private volatile int runningCount;
+
+    public EngineLoop(String modelName, CausalLm lm, Tokenizer tokenizer, Set<Integer> stopTokenIds, int contextLength,
+            EngineSettings settings) {
+        this(modelName, lm, tokenizer, stopTokenIds, contextLength, settings, EngineMetrics.NONE);
+    }
+
+    public EngineLoop(String modelName, CausalLm lm, Tokenizer tokenizer, Set<Integer> stopTokenIds, int contextLength,
+            EngineSettings settings, EngineMetrics metrics) {
+        this.metrics = metrics;
+        this.batch = new DecodeBatch(lm);
+        this.modelName = modelName;
+        this.lm = lm;
+        this.tokenizer = tokenizer;
+        this.stopTokenIds = Set.copyOf(stopTokenIds);
+        this.contextLength = contextLength;
+        this.settings = settings;
+        this.waiting = new ArrayBlockingQueue<>(settings.maxWaiting());
+        this.thread = new Thread(this::run, "engine-" + modelName);
+        this.thread.setDaemon(true);
+        this.thread.start();
+    }
+
+    public int contextLength() {
+        return contextLength;
+    }
+
+    public int waitingCount() {
+        return waiting.size();
+    }
+
+    public int runningCount() {
+        return runningCount;
+    }
+
+    /**
+     * Queues a generation. Validates it against the model's context first, so a client mistake
+     * is reported synchronously and never occupies the queue.
+     *
+     * @throws InvalidRequestException    prompt or max_tokens beyond the context
+     * @throws EngineOverloadedException  the waiting queue is full
+     */
+    public GenerationHandle submit(GenerationRequest request) {
+        int promptTokens = request.promptIds().length;
+        Integer requested = request.params().maxTokens();
+        if (promptTokens >= contextLength) {
+            throw new InvalidRequestException("messages", "This model's maximum context length is " + contextLength
+                    + " tokens. However, your prompt has " + promptTokens + " tokens, leaving no room to generate."
+                    + " Please shorten the prompt.", "context_length_exceeded");
+        }
+        if (requested != null && promptTokens + requested > contextLength) {
+            throw new InvalidRequestException("max_tokens", "This model's maximum context length is " + contextLength
+                    + " tokens. However, you requested " + (promptTokens + requested) + " tokens (" + promptTokens
+                    + " in the prompt, " + requested + " for the completion). Please reduce max_tokens or the prompt.",
+                    "context_length_exceeded");
+        }
+        for (int id : request.promptIds()) {
+            if (id < 0 || id >= lm.spec().vocabSize()) {
+                throw new InvalidRequestException("prompt", "token id " + id + " is outside the vocabulary");
+            }
+        }
+        if (stopping) {
+            throw new EngineOverloadedException(modelName, 1);
+        }
+        int maxTokens = requested != null ? requested : contextLength - promptTokens;
+        Sequence[] self = new Sequence[1];
+        Sequence seq = new Sequence(request, tokenizer, stopTokenIds, maxTokens, () -> cancel(self[0]));
+        self[0] = seq;
+        if (!waiting.offer(seq)) {
+            throw new EngineOverloadedException(modelName, 1);
+        }
+        return seq.handle();
+    }
+
+    private void cancel(Sequence seq) {
+        seq.requestCancel();
+        // Still queued: the engine never touched it, so it can be failed right here.
+        if (waiting.remove(seq)) {
+            metrics.cancelled();
+            seq.fail(new GenerationCancelledException("cancelled before it started"));
+        }
+    }
+
+    private void run() {
+        try {
+            while (!stopping) {
+                admit();
+                if (prefilling.isEmpty() && batch.size() == 0) {
+                    continue;
+                }
+                applyCancellations();
+                prefillStep();
+                batch.step(lm.spec().vocabSize(), contextLength, metrics);
+                batch.dropFinished();
+                runningCount = prefilling.size() + batch.size();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            LOG.log(System.Logger.Level.ERROR, "engine loop of model '" + modelName + "' died", e);
+        } finally {
+            drain(new GenerationCancelledException("model '" + modelName + "' is shutting down"));
+        }
+    }
+
+    private void admit() throws InterruptedException {
+        if (prefilling.isEmpty() && batch.size() == 0) {
+            Sequence first = waiting.poll(200, TimeUnit.MILLISECONDS);
+            if (first == null) {
+                return;
+            }
+            start(first);
+        }
+        while (prefilling.size() + batch.size() < settings.maxBatchSize()) {
+            Sequence next = waiting.poll();
+            if (next == null) {
+                break;
+            }
+            start(next);
+        }
+        runningCount = prefilling.size() + batch.size();
+    }
+
+    private void start(Sequence seq) {
+        if (seq.cancelRequested()) {
+            metrics.cancelled();
+            seq.fail(new GenerationCancelledException("cancelled before it started"));
+            return;
+        }
+        try {
+            seq.start(lm.emptyCache(1));
+            metrics.dequeued(seq.queueNanos());
+            prefilling.add(seq);
+        } catch (RuntimeException e) {
+            seq.fail(new GenerationFailedException("cannot start generation: " + e.getMessage(), e));
+        }
+    }
+
+    /** Cancellations take effect here, between steps, and free the sequence's batch slot at once. */
+    private void applyCancellations() {
+        for (Iterator<Sequence> it = prefilling.iterator(); it.hasNext(); ) {
+            Sequence seq = it.next();
+            if (seq.cancelRequested()) {
+                cancel(seq, it);
+            }
+        }
+        batch.forEach(seq -> {
+            if (seq.cancelRequested() && !seq.finished()) {
+                metrics.cancelled();
+                seq.fail(new GenerationCancelledException("cancelled by the caller"));
+            }
+        });
+        batch.dropFinished();
+    }
+
+    private void cancel(Sequence seq, Iterator<Sequence> it) {
+        metrics.cancelled();
+        seq.fail(new GenerationCancelledException("cancelled by the caller"));
+        it.remove();
+    }
+
+    /** One prefill chunk for the oldest prefilling sequence, sized by what decoding leaves of the token budget. */
+    private void prefillStep() {
+        if (prefilling.isEmpty()) {
+            return;
+        }
+        Sequence seq = prefilling.get(0);
+        int chunk = Math.max(1, settings.maxBatchTokens() - batch.size());
+        ForwardResult out = null;
+        long t0 = System.nanoTime();
+        try {
+            ForwardBatch input = seq.nextPrefillChunk(chunk);
+            out = lm.forward(input, seq.cache());
+            ForwardResult done = out;
+            out = null; // the sequence owns the new cache from here on
+            seq.prefilled(input, done.cache(), done.lastLogits(), 0, lm.spec().vocabSize(), contextLength);
+            metrics.step(EngineMetrics.Phase.PREFILL, 1, input.seqLen(), System.nanoTime() - t0);
+        } catch (ModelRuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "prefill failed for a sequence of model '" + modelName + "'", e);
+            seq.fail(new GenerationFailedException("The model failed while reading the prompt: " + e.getMessage(), e));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "prefill step failed for a sequence of model '" + modelName + "'", e);
+            seq.fail(new GenerationFailedException("Generation failed: " + e, e));
+        } finally {
+            if (out != null) {
+                out.cache().close();
+            }
+        }
+        if (seq.finished()) {
+            prefilling.remove(0);
+        } else if (seq.state() == SequenceState.DECODE) {
+            prefilling.remove(0);
+            batch.join(seq);
+        }
+    }
+
+    private void drain(EngineException reason) {
+        for (Sequence seq : prefilling) {
+            seq.fail(reason);
+        }
+        prefilling.clear();
+        batch.failAll(reason);
+        Sequence seq;
+        while ((seq = waiting.poll()) != null) {
+            seq.fail(reason);
+        }
+        runningCount = 0;
+    }
+
+    /** Stops the loop, failing whatever is still queued or running, then releases the model. */
+    @Override
+    public void close() {
+        stopping = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lm.close();
+        tokenizer.close();
+    }
+}

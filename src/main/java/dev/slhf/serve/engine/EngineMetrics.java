@@ -1,0 +1,21 @@
+package dev.slhf.serve.engine;
+
+/**
+ * What the engine reports about its own work. Implemented at the outer layer (Micrometer), so the
+ * engine stays free of any metrics library. Called on the engine thread: must be cheap.
+ */
+public interface EngineMetrics {
+
+    EngineMetrics NONE = new EngineMetrics() {};
+
+    enum Phase { PREFILL, DECODE }
+
+    /** A sequence left the waiting queue after {@code nanos}. */
+    default void dequeued(long nanos) {}
+
+    /** One forward pass of {@code rows} sequences ({@code tokens} input tokens) took {@code nanos}. */
+    default void step(Phase phase, int rows, int tokens, long nanos) {}
+
+    /** A sequence was cancelled (client gone, timeout, shutdown). */
+    default void cancelled() {}
+}

@@ -1,0 +1,155 @@
+package dev.slhf.serve.engine;
+
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.SplittableRandom;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Picks the next token of one sequence from its logits row.
+ *
+ * <p>The order of logits processing is fixed, as in vLLM's sampler:
+ * <ol>
+ *   <li>repetition penalty (HF semantics: positive logits divided, negative multiplied, over
+ *       every token already in the prompt or the output);
+ *   <li>greedy shortcut: temperature 0 takes the argmax (lowest id on ties, like torch.argmax);
+ *   <li>temperature;
+ *   <li>min_p (relative to the most likely token);
+ *   <li>top_k, then top_p over what is left;
+ *   <li>draw from the renormalised distribution.
+ * </ol>
+ * Each sequence owns its sampler and RNG, so a seeded request draws the same tokens whatever
+ * else shares the batch.
+ */
+public final class Sampler {
+
+    private final SamplingParams params;
+    private final SplittableRandom random;
+    private final BitSet seen = new BitSet();
+
+    public Sampler(SamplingParams params) {
+        this.params = params;
+        long seed = params.seed() != null ? params.seed() : ThreadLocalRandom.current().nextLong();
+        this.random = new SplittableRandom(seed);
+    }
+
+    /** Records tokens for the repetition penalty (prompt and generated alike). */
+    public void observe(int token) {
+        seen.set(token);
+    }
+
+    public void observeAll(int[] tokens) {
+        for (int t : tokens) {
+            seen.set(t);
+        }
+    }
+
+    /** Samples from {@code logits[offset, offset + vocab)}; may modify that range in place. */
+    public int sample(float[] logits, int offset, int vocab) {
+        if (params.repetitionPenalty() != 1.0) {
+            applyRepetitionPenalty(logits, offset, vocab);
+        }
+        if (params.isGreedy()) {
+            return argmax(logits, offset, vocab);
+        }
+        return draw(logits, offset, vocab);
+    }
+
+    private void applyRepetitionPenalty(float[] logits, int offset, int vocab) {
+        float p = (float) params.repetitionPenalty();
+        for (int t = seen.nextSetBit(0); t >= 0 && t < vocab; t = seen.nextSetBit(t + 1)) {
+            float l = logits[offset + t];
+            logits[offset + t] = l > 0 ? l / p : l * p;
+        }
+    }
+
+    static int argmax(float[] logits, int offset, int vocab) {
+        int best = 0;
+        float bestValue = logits[offset];
+        for (int i = 1; i < vocab; i++) {
+            float v = logits[offset + i];
+            if (v > bestValue) {
+                bestValue = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private int draw(float[] logits, int offset, int vocab) {
+        double invT = 1.0 / params.temperature();
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        // probs[i] = exp((l_i - max) / T): the most likely token has weight 1.
+        double[] weights = new double[vocab];
+        double minWeight = params.minP() > 0 ? params.minP() : 0;
+        int kept = 0;
+        for (int i = 0; i < vocab; i++) {
+            double w = Math.exp((logits[offset + i] - max) * invT);
+            if (w >= minWeight && w > 0) {
+                weights[i] = w;
+                kept++;
+            }
+        }
+        int topK = params.topK() > 0 ? Math.min(params.topK(), kept) : kept;
+        boolean nucleus = params.topP() < 1.0;
+        if (topK < kept || nucleus) {
+            int[] order = sortedByWeight(weights, kept);
+            double total = 0;
+            for (int r = 0; r < topK; r++) {
+                total += weights[order[r]];
+            }
+            int cut = topK;
+            if (nucleus) {
+                double cumulative = 0;
+                for (int r = 0; r < topK; r++) {
+                    cumulative += weights[order[r]] / total;
+                    if (cumulative >= params.topP()) {
+                        cut = r + 1;
+                        break;
+                    }
+                }
+            }
+            for (int r = cut; r < order.length; r++) {
+                weights[order[r]] = 0;
+            }
+        }
+        double sum = 0;
+        for (double w : weights) {
+            sum += w;
+        }
+        double u = random.nextDouble() * sum;
+        int last = -1;
+        for (int i = 0; i < vocab; i++) {
+            if (weights[i] > 0) {
+                last = i;
+                u -= weights[i];
+                if (u < 0) {
+                    return i;
+                }
+            }
+        }
+        return last; // rounding left u marginally >= 0: the last candidate
+    }
+
+    /** Indices of the non-zero weights, heaviest first (ties by lower id, for determinism). */
+    private static int[] sortedByWeight(double[] weights, int count) {
+        long[] packed = new long[count];
+        int n = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (weights[i] > 0) {
+                // Weights are in (0, 1]: their bit patterns order like the values. Invert for descending.
+                long bits = Double.doubleToLongBits(weights[i]) >>> 21; // 43 bits of order, 21 for the id
+                packed[n++] = ((~bits & ((1L << 43) - 1)) << 21) | i;
+            }
+        }
+        Arrays.sort(packed, 0, n);
+        int[] order = new int[n];
+        for (int r = 0; r < n; r++) {
+            order[r] = (int) (packed[r] & ((1L << 21) - 1));
+        }
+        return order;
+    }
+}

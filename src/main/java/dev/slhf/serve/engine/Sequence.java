@@ -1,0 +1,216 @@
+package dev.slhf.serve.engine;
+
+import dev.slhf.serve.model.ForwardBatch;
+import dev.slhf.serve.model.KvCache;
+import dev.slhf.serve.model.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One generation inside the engine: its prompt, its sampler and the text pipeline (detokenizer →
+ * stop-string matcher → listener). While it prefills it owns a batch-1 KV cache; once decoding,
+ * its keys and values are a row of the engine's {@link DecodeBatch}. Touched only by the engine
+ * thread, except {@link #requestCancel()}.
+ */
+final class Sequence {
+
+    private final GenerationRequest request;
+    private final GenerationHandle handle;
+    private final Sampler sampler;
+    private final IncrementalDetokenizer detokenizer;
+    private final StopStringMatcher stopStrings;
+    private final Set<Integer> stopTokenIds;
+    private final int maxTokens;
+    private final long submittedAt = System.nanoTime();
+    private final List<Integer> generated = new ArrayList<>();
+    private final StringBuilder text = new StringBuilder();
+    private final Tokenizer tokenizer;
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
+    private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
+
+    private SequenceState state = SequenceState.WAITING;
+    private KvCache cache;
+    private int prefilled;
+    private int lastToken = -1;
+    private long startedAt;
+    private long firstTokenAt;
+    private volatile boolean cancelRequested;
+
+    Sequence(GenerationRequest request, Tokenizer tokenizer, Set<Integer> stopTokenIds, int maxTokens,
+            Runnable cancelHook) {
+        this.request = request;
+        this.tokenizer = tokenizer;
+        this.handle = new GenerationHandle(cancelHook);
+        this.sampler = new Sampler(request.params());
+        this.sampler.observeAll(request.promptIds());
+        this.detokenizer = new IncrementalDetokenizer(tokenizer, true);
+        this.stopStrings = new StopStringMatcher(request.params().stop());
+        this.stopTokenIds = request.params().ignoreEos() ? Set.of() : stopTokenIds;
+        this.maxTokens = maxTokens;
+    }
+
+    GenerationHandle handle() {
+        return handle;
+    }
+
+    SequenceState state() {
+        return state;
+    }
+
+    boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    void requestCancel() {
+        cancelRequested = true;
+    }
+
+    /** Takes ownership of an empty cache and starts prefill. */
+    void start(KvCache emptyCache) {
+        this.cache = emptyCache;
+        this.startedAt = System.nanoTime();
+        this.state = SequenceState.PREFILL;
+    }
+
+    long queueNanos() {
+        return startedAt - submittedAt;
+    }
+
+    /** The sequence's own cache while it prefills; null once its rows live in the decode batch. */
+    KvCache cache() {
+        return cache;
+    }
+
+    /** Hands the own cache over to the decode batch, which owns it from now on. */
+    KvCache takeCache() {
+        KvCache c = cache;
+        cache = null;
+        return c;
+    }
+
+    int promptLength() {
+        return request.promptIds().length;
+    }
+
+    /** The next prefill input: at most {@code chunk} prompt tokens after those already cached. */
+    ForwardBatch nextPrefillChunk(int chunk) {
+        int end = Math.min(promptLength(), prefilled + chunk);
+        return ForwardBatch.single(request.promptIds(), prefilled, end, cache.length());
+    }
+
+    /**
+     * Installs the cache produced by a prefill chunk (closing the old one); after the last chunk,
+     * samples the first token from {@code logits[offset..]}.
+     */
+    void prefilled(ForwardBatch chunk, KvCache next, float[] logits, int offset, int vocab, int contextLength) {
+        cache.close();
+        cache = next;
+        prefilled += chunk.seqLen();
+        if (prefilled == promptLength()) {
+            state = SequenceState.DECODE;
+            sampleNext(logits, offset, vocab, contextLength);
+        }
+    }
+
+    /** Token to feed in the next decode step. */
+    int lastToken() {
+        return lastToken;
+    }
+
+    /** Positions whose keys/values are cached: the prompt and every generated token but the last. */
+    int cachedLength() {
+        return promptLength() + generated.size() - 1;
+    }
+
+    /** Samples the next token from a logits row, then applies the stop and length rules. */
+    void sampleNext(float[] logits, int offset, int vocab, int contextLength) {
+        // The sampler edits the row in place (penalties), so logprobs need the raw row first.
+        float[] raw = request.params().wantsLogprobs() ? java.util.Arrays.copyOfRange(logits, offset, offset + vocab) : null;
+        int token = sampler.sample(logits, offset, vocab);
+        if (raw != null) {
+            TokenLogprob lp = Logprobs.of(raw, token, request.params().topLogprobs(), tokenizer);
+            logprobs.add(lp);
+            pendingLogprobs.add(lp);
+        }
+        if (generated.isEmpty()) {
+            firstTokenAt = System.nanoTime();
+        }
+        generated.add(token);
+        sampler.observe(token);
+        lastToken = token;
+        if (stopTokenIds.contains(token)) {
+            finish(FinishReason.STOP);
+            return;
+        }
+        emit(stopStrings.push(detokenizer.push(token)));
+        if (stopStrings.matched()) {
+            finish(FinishReason.STOP);
+        } else if (generated.size() >= maxTokens || cachedLength() + 1 >= contextLength) {
+            finish(FinishReason.LENGTH);
+        }
+    }
+
+    private void emit(String piece) {
+        if (!piece.isEmpty()) {
+            text.append(piece);
+            request.listener().accept(new GenerationEvent.Delta(piece, generated.size() - 1, takePendingLogprobs()));
+        }
+    }
+
+    private List<TokenLogprob> takePendingLogprobs() {
+        if (pendingLogprobs.isEmpty()) {
+            return List.of();
+        }
+        List<TokenLogprob> out = List.copyOf(pendingLogprobs);
+        pendingLogprobs.clear();
+        return out;
+    }
+
+    private void finish(FinishReason reason) {
+        if (reason != FinishReason.STOP || !stopStrings.matched()) {
+            emit(stopStrings.push(detokenizer.flush()));
+            if (!stopStrings.matched()) {
+                emit(stopStrings.flush());
+            } else {
+                reason = FinishReason.STOP;
+            }
+        }
+        if (!pendingLogprobs.isEmpty()) {
+            // tokens that added no text (a stop token, a held-back stop string) still report logprobs
+            request.listener().accept(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
+        }
+        release();
+        long now = System.nanoTime();
+        GenerationResult result = new GenerationResult(text.toString(), List.copyOf(generated), reason,
+                request.promptIds().length, generated.size(), startedAt - submittedAt,
+                firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt, now - submittedAt, List.copyOf(logprobs));
+        request.listener().accept(new GenerationEvent.Finished(result));
+        handle.future().complete(result);
+    }
+
+    /** Ends the sequence with an error; safe in any state. */
+    void fail(EngineException error) {
+        if (state == SequenceState.FINISHED) {
+            return;
+        }
+        release();
+        try {
+            request.listener().accept(new GenerationEvent.Failed(error));
+        } finally {
+            handle.future().completeExceptionally(error);
+        }
+    }
+
+    boolean finished() {
+        return state == SequenceState.FINISHED;
+    }
+
+    private void release() {
+        state = SequenceState.FINISHED;
+        if (cache != null) {
+            cache.close();
+            cache = null;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.slhf.serve.engine;
+
+import dev.slhf.serve.model.CausalLm;
+import dev.slhf.serve.model.ForwardBatch;
+import dev.slhf.serve.model.ForwardResult;
+import dev.slhf.serve.model.KvCache;
+import dev.slhf.serve.model.LmSpec;
+import dev.slhf.serve.model.ModelRuntimeException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntUnaryOperator;
+
+/**
+ * A deterministic stand-in for the ONNX model in engine unit tests: the next token is a function
+ * of the position being predicted. Tracks open caches so tests can assert nothing leaks.
+ */
+final class FakeLm implements CausalLm {
+
+    final AtomicInteger openCaches = new AtomicInteger();
+    final AtomicInteger forwards = new AtomicInteger();
+    final AtomicInteger repacks = new AtomicInteger();
+    final java.util.List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final int vocab;
+    private final IntUnaryOperator nextTokenAtPosition;
+    volatile int failAtPosition = -1;
+    volatile long stepDelayMillis;
+
+    FakeLm(int vocab, IntUnaryOperator nextTokenAtPosition) {
+        this.vocab = vocab;
+        this.nextTokenAtPosition = nextTokenAtPosition;
+    }
+
+    @Override
+    public LmSpec spec() {
+        return new LmSpec(vocab, 1, 1, 1, true, "float32", "fake");
+    }
+
+    @Override
+    public KvCache emptyCache(int batchSize) {
+        return new Cache(batchSize, 0);
+    }
+
+    @Override
+    public ForwardResult forward(ForwardBatch batch, KvCache past) {
+        forwards.incrementAndGet();
+        batchSizes.add(batch.batchSize());
+        if (stepDelayMillis > 0) {
+            try {
+                Thread.sleep(stepDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        int total = batch.totalLength();
+        if (failAtPosition >= 0 && batch.positionIds()[batch.positionIds().length - 1] + 1 > failAtPosition) {
+            throw new ModelRuntimeException("injected failure", new RuntimeException());
+        }
+        float[] logits = new float[batch.batchSize() * vocab];
+        for (int b = 0; b < batch.batchSize(); b++) {
+            // a row's own length: its last position id + 1 (left padding does not count)
+            int rowLength = (int) batch.positionIds()[b * batch.seqLen() + batch.seqLen() - 1] + 1;
+            logits[b * vocab + nextTokenAtPosition.applyAsInt(rowLength)] = 10f;
+        }
+        return new ForwardResult(logits, new Cache(batch.batchSize(), total));
+    }
+
+    @Override
+    public KvCache gather(java.util.List<KvCache> sources, int[] rows, int[] keep, int length) {
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] > sources.get(i).length() || keep[i] > length) {
+                throw new IllegalArgumentException("keep beyond the source");
+            }
+        }
+        repacks.incrementAndGet();
+        return new Cache(sources.size(), length);
+    }
+
+    @Override
+    public void close() {}
+
+    final class Cache implements KvCache {
+        private final int batch, length;
+        private boolean closed;
+
+        Cache(int batch, int length) {
+            this.batch = batch;
+            this.length = length;
+            openCaches.incrementAndGet();
+        }
+
+        @Override
+        public int batchSize() {
+            return batch;
+        }
+
+        @Override
+        public int length() {
+            return length;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                openCaches.decrementAndGet();
+            }
+        }
+    }
+}
