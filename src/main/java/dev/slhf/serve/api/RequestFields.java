@@ -1,0 +1,84 @@
+package dev.slhf.serve.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slhf.serve.engine.InvalidRequestException;
+import dev.slhf.serve.model.template.ChatMessage;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Validation and conversion of request fields shared by the endpoints. */
+public final class RequestFields {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
+
+    private RequestFields() {}
+
+    /** Converts and validates {@code messages}; text parts are concatenated in order. */
+    public static List<ChatMessage> messages(List<MessageDto> messages, String param) {
+        if (messages == null || messages.isEmpty()) {
+            throw new InvalidRequestException(param, "'" + param + "' must be a non-empty array of messages");
+        }
+        List<ChatMessage> out = new ArrayList<>(messages.size());
+        for (int i = 0; i < messages.size(); i++) {
+            MessageDto m = messages.get(i);
+            String at = param + "[" + i + "]";
+            if (m == null) {
+                throw new InvalidRequestException(at, at + " must be an object");
+            }
+            if (m.role() == null || !ROLES.contains(m.role())) {
+                throw new InvalidRequestException(at + ".role", "Invalid role '" + m.role()
+                        + "': expected one of system, developer, user, assistant");
+            }
+            // "developer" is OpenAI's newer name for the system turn; templates know only "system".
+            String role = m.role().equals("developer") ? "system" : m.role();
+            out.add(new ChatMessage(role, content(m.content(), at + ".content")));
+        }
+        return out;
+    }
+
+    private static String content(JsonNode content, String param) {
+        if (content == null || content.isNull()) {
+            throw new InvalidRequestException(param, param + " is required");
+        }
+        if (content.isTextual()) {
+            return content.asText();
+        }
+        if (content.isArray()) {
+            StringBuilder text = new StringBuilder();
+            for (JsonNode part : content) {
+                if (!part.isObject() || !"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
+                    throw new InvalidRequestException(param, "only {\"type\":\"text\",\"text\":...} content parts are supported");
+                }
+                text.append(part.get("text").asText());
+            }
+            return text.toString();
+        }
+        throw new InvalidRequestException(param, param + " must be a string or an array of text parts");
+    }
+
+    /** {@code stop} may be absent, a string or an array of strings. */
+    public static List<String> stop(JsonNode stop) {
+        if (stop == null || stop.isNull()) {
+            return List.of();
+        }
+        if (stop.isTextual()) {
+            return List.of(stop.asText());
+        }
+        if (stop.isArray()) {
+            List<String> out = new ArrayList<>();
+            for (JsonNode s : stop) {
+                if (!s.isTextual()) {
+                    throw new InvalidRequestException("stop", "stop must be a string or an array of strings");
+                }
+                out.add(s.asText());
+            }
+            return out;
+        }
+        throw new InvalidRequestException("stop", "stop must be a string or an array of strings");
+    }
+
+    public static double orDefault(Double value, double fallback) {
+        return value == null ? fallback : value;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.slhf.serve.app;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** Everything under {@code slhf.*}. Read here, at the outer layer, and pushed inward as records. */
+@ConfigMapping(prefix = "slhf")
+public interface SlhfConfig {
+
+    /** Models to load, by the name clients use. Empty: the bundled demo models ({@link DemoModels}). */
+    Map<String, ModelConfig> models();
+
+    /** Model that writes round 0. */
+    @WithDefault(DemoModels.SLHF_TINY)
+    String leader();
+
+    /** Model that refines; the same name as the leader means one loaded copy plays both roles. */
+    @WithDefault(DemoModels.SLHF_TINY)
+    String follower();
+
+    Refine refine();
+
+    interface ModelConfig {
+        /** Directory in optimum's text-generation-with-past layout. */
+        String path();
+
+        /** ORT intra-op threads; unset means all available cores. */
+        @WithName("intra-op-threads")
+        OptionalInt intraOpThreads();
+
+        @WithName("inter-op-threads")
+        @WithDefault("1")
+        int interOpThreads();
+
+        /** Sequences in flight at once; the most rows of one batched decode pass. */
+        @WithName("max-batch-size")
+        @WithDefault("16")
+        int maxBatchSize();
+
+        /** Bound of the waiting queue; a full queue answers 429. */
+        @WithName("max-waiting")
+        @WithDefault("64")
+        int maxWaiting();
+
+        /** Input tokens per engine step: one per decoding sequence, the rest for a prefill chunk. */
+        @WithName("max-batch-tokens")
+        @WithDefault("512")
+        int maxBatchTokens();
+    }
+
+    interface Refine {
+        /** Follower rounds when a request does not say. */
+        @WithDefault("2")
+        int rounds();
+
+        /** Upper bound on the rounds a request may ask for. */
+        @WithName("max-rounds")
+        @WithDefault("8")
+        int maxRounds();
+
+        /** The user turn that asks the follower to improve the previous answer. */
+        @WithName("follower-prompt")
+        Optional<String> followerPrompt();
+    }
+}
