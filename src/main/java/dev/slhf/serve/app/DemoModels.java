@@ -20,11 +20,12 @@ final class DemoModels {
 
     private DemoModels() {}
 
-    static Map<String, LoadedModel> load(EngineMetrics metrics) {
+    static Map<String, LoadedModel> load(java.util.function.Function<String, EngineMetrics> metrics) {
         Map<String, LoadedModel> out = new LinkedHashMap<>();
         Path main = ROOT.resolve(SLHF_TINY);
         // Always attempted, so a missing demo directory fails start-up with its path in the message.
-        out.put(SLHF_TINY, ModelLoader.load(SLHF_TINY, main, OnnxOptions.defaults(), EngineSettings.defaults(), metrics));
+        out.put(SLHF_TINY, ModelLoader.load(SLHF_TINY, main, OnnxOptions.defaults(), EngineSettings.defaults(),
+                metrics.apply(SLHF_TINY)));
         return out;
     }
 

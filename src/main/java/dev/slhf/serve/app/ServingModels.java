@@ -1,10 +1,10 @@
 package dev.slhf.serve.app;
 
-import dev.slhf.serve.engine.EngineMetrics;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.engine.ModelRegistry;
 import dev.slhf.serve.refine.FollowerPrompt;
 import dev.slhf.serve.refine.RefinementPipeline;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,11 +28,11 @@ public class ServingModels {
     private final FollowerPrompt followerPrompt;
     private final SlhfConfig config;
 
-    public ServingModels(SlhfConfig config) {
+    public ServingModels(SlhfConfig config, MeterRegistry meters) {
         this.config = config;
         Map<String, LoadedModel> loaded = new LinkedHashMap<>();
         if (config.models().isEmpty()) {
-            loaded.putAll(DemoModels.load(EngineMetrics.NONE));
+            loaded.putAll(DemoModels.load(name -> new EngineMeters(meters, name)));
         } else {
             for (String role : new String[] {config.leader(), config.follower()}) {
                 if (!config.models().containsKey(role)) {
@@ -41,13 +41,15 @@ public class ServingModels {
                 }
             }
             try {
-                config.models().forEach((name, mc) -> loaded.put(name, ModelLoader.load(name, mc, EngineMetrics.NONE)));
+                config.models().forEach((name, mc) -> loaded.put(name,
+                        ModelLoader.load(name, mc, new EngineMeters(meters, name))));
             } catch (RuntimeException e) {
                 loaded.values().forEach(LoadedModel::close);
                 throw e;
             }
         }
         this.registry = new ModelRegistry(loaded);
+        registry.all().forEach(m -> EngineMeters.registerGauges(meters, m));
         this.pipeline = new RefinementPipeline(registry.get(config.leader(), "leader"),
                 registry.get(config.follower(), "follower"));
         this.followerPrompt = config.refine().followerPrompt().map(FollowerPrompt::new).orElse(FollowerPrompt.paper());

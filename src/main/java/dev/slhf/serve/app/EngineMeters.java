@@ -1,0 +1,66 @@
+package dev.slhf.serve.app;
+
+import dev.slhf.serve.engine.EngineMetrics;
+import dev.slhf.serve.engine.LoadedModel;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Micrometer view of one model's engine loop (names as vLLM's where they exist):
+ * {@code slhf_num_requests_running/waiting}, {@code slhf_batch_size}, {@code slhf_queue_seconds},
+ * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total}.
+ */
+final class EngineMeters implements EngineMetrics {
+
+    private final DistributionSummary batchSize;
+    private final Timer queue;
+    private final Timer prefill;
+    private final Timer decode;
+    private final Counter cancelled;
+
+    EngineMeters(MeterRegistry registry, String model) {
+        this.batchSize = DistributionSummary.builder("slhf.batch.size").description("Rows per decode forward pass")
+                .tag("model", model).publishPercentileHistogram().serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
+                .register(registry);
+        this.queue = Timer.builder("slhf.queue").description("Time requests wait before the engine takes them")
+                .tag("model", model).publishPercentileHistogram().register(registry);
+        this.prefill = Timer.builder("slhf.step").description("Duration of one engine forward pass")
+                .tag("model", model).tag("phase", "prefill").publishPercentileHistogram().register(registry);
+        this.decode = Timer.builder("slhf.step").description("Duration of one engine forward pass")
+                .tag("model", model).tag("phase", "decode").publishPercentileHistogram().register(registry);
+        this.cancelled = Counter.builder("slhf.requests.cancelled").description("Generations cancelled before finishing")
+                .tag("model", model).register(registry);
+    }
+
+    /** Gauges read the engine's counters when scraped. */
+    static void registerGauges(MeterRegistry registry, LoadedModel model) {
+        Gauge.builder("slhf.num.requests.running", model.engine(), e -> e.runningCount())
+                .description("Sequences prefilling or decoding").tag("model", model.name()).register(registry);
+        Gauge.builder("slhf.num.requests.waiting", model.engine(), e -> e.waitingCount())
+                .description("Sequences queued for admission").tag("model", model.name()).register(registry);
+    }
+
+    @Override
+    public void dequeued(long nanos) {
+        queue.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void step(Phase phase, int rows, int tokens, long nanos) {
+        if (phase == Phase.DECODE) {
+            batchSize.record(rows);
+            decode.record(nanos, TimeUnit.NANOSECONDS);
+        } else {
+            prefill.record(nanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void cancelled() {
+        cancelled.increment();
+    }
+}
