@@ -4,10 +4,10 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.slhf.serve.app.upstream.UpstreamFailedException;
 import dev.slhf.serve.engine.EngineException;
 import dev.slhf.serve.engine.EngineOverloadedException;
 import dev.slhf.serve.engine.GenerationCancelledException;
-import dev.slhf.serve.engine.GenerationFailedException;
 import dev.slhf.serve.engine.InvalidRequestException;
 import dev.slhf.serve.engine.UnknownModelException;
 import jakarta.ws.rs.WebApplicationException;
@@ -27,25 +27,66 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response engine(EngineException e) {
-        if (e instanceof InvalidRequestException) {
-            return error(400, "invalid_request_error", e);
-        }
-        if (e instanceof UnknownModelException) {
-            return error(404, "invalid_request_error", e);
-        }
+        Response response = build(status(e), describe(e));
         if (e instanceof EngineOverloadedException o) {
-            return Response.fromResponse(error(429, "server_overloaded", e))
-                    .header("Retry-After", o.retryAfterSeconds()).build();
+            return Response.fromResponse(response).header("Retry-After", o.retryAfterSeconds()).build();
         }
-        if (e instanceof GenerationCancelledException) {
-            return error(503, "service_unavailable", e);
+        return response;
+    }
+
+    @ServerExceptionMapper
+    public Response upstream(UpstreamFailedException e) {
+        return build(status(e), describe(e));
+    }
+
+    /**
+     * The error body for a failure that happens after a stream has begun, when no status can be
+     * sent any more: the same body a non-streaming request would have got.
+     */
+    public static ApiError describe(Throwable failure) {
+        if (failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
         }
-        if (e instanceof GenerationFailedException) {
-            LOG.error("generation failed", e);
-            return error(500, "server_error", e);
+        if (failure instanceof UpstreamFailedException u) {
+            LOG.warn(u.getMessage());
+            return ApiError.of(u.getMessage(), "upstream_error", null,
+                    u.kind() == UpstreamFailedException.Kind.TIMEOUT ? "upstream_timeout" : "upstream_" + u.kind().wireName());
         }
-        LOG.error("unexpected engine failure", e);
-        return error(500, "server_error", e);
+        if (failure instanceof EngineException e) {
+            String type;
+            if (e instanceof InvalidRequestException || e instanceof UnknownModelException) {
+                type = "invalid_request_error";
+            } else if (e instanceof EngineOverloadedException) {
+                type = "server_overloaded";
+            } else if (e instanceof GenerationCancelledException) {
+                type = "service_unavailable";
+            } else {
+                LOG.error("generation failed", e);
+                type = "server_error";
+            }
+            return ApiError.of(e.getMessage(), type, e.param(), e.code());
+        }
+        LOG.error("unexpected failure", failure);
+        return ApiError.of("Internal error: " + failure, "server_error", null, null);
+    }
+
+    static int status(Throwable failure) {
+        if (failure instanceof UpstreamFailedException u) {
+            return u.kind() == UpstreamFailedException.Kind.TIMEOUT ? 504 : 502;
+        }
+        if (failure instanceof InvalidRequestException) {
+            return 400;
+        }
+        if (failure instanceof UnknownModelException) {
+            return 404;
+        }
+        if (failure instanceof EngineOverloadedException) {
+            return 429;
+        }
+        if (failure instanceof GenerationCancelledException) {
+            return 503;
+        }
+        return 500;
     }
 
     // Quarkus ships its own mappers for these subtypes; more specific mappers win, so name them.
@@ -86,14 +127,10 @@ public class ErrorMapper {
             case 404 -> "Not found: no such endpoint";
             case 405 -> "Method not allowed on this endpoint";
             case 415 -> "Content-Type must be application/json";
-            case 406 -> "Not acceptable: this endpoint produces application/json";
+            case 406 -> "Not acceptable: this endpoint produces application/json or text/event-stream";
             default -> e.getMessage();
         };
         return build(status, ApiError.of(message, type, null, null));
-    }
-
-    private static Response error(int status, String type, EngineException e) {
-        return build(status, ApiError.of(e.getMessage(), type, e.param(), e.code()));
     }
 
     private static Response build(int status, ApiError body) {

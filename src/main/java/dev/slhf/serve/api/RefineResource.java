@@ -2,9 +2,12 @@ package dev.slhf.serve.api;
 
 import dev.slhf.serve.api.refine.RefineRequestBody;
 import dev.slhf.serve.api.refine.RefineResponse;
-import dev.slhf.serve.app.ServingModels;
+import dev.slhf.serve.api.refine.RefineStreams;
+import dev.slhf.serve.app.Pipelines;
+import dev.slhf.serve.app.ServingMeters;
 import dev.slhf.serve.engine.InvalidRequestException;
 import dev.slhf.serve.refine.RefinementListener;
+import dev.slhf.serve.refine.RefinementPipeline;
 import dev.slhf.serve.refine.RefinementRequest;
 import dev.slhf.serve.refine.RefinementRun;
 import io.smallrye.mutiny.Uni;
@@ -13,31 +16,50 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestMulti;
 
 /** {@code POST /v1/refine}: leader draft (or the caller's), then follower rounds; every round returned. */
 @Path("/v1/refine")
 public class RefineResource {
 
-    private final ServingModels models;
+    private final Pipelines pipelines;
+    private final ServingMeters meters;
+    private final HttpBodies bodies;
 
-    public RefineResource(ServingModels models) {
-        this.models = models;
+    public RefineResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies) {
+        this.pipelines = pipelines;
+        this.meters = meters;
+        this.bodies = bodies;
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RefineResponse> refine(RefineRequestBody body) {
+    @Operation(summary = "Refine: round 0 by the leader (or a draft), then N follower rounds; all rounds returned")
+    @APIResponse(responseCode = "200", description = "The refinement, or with stream:true a text/event-stream of"
+            + " round.start, delta, round.end, done (or error) events", content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RefineResponse.class)),
+                @Content(mediaType = MediaType.SERVER_SENT_EVENTS) })
+    public RestMulti<TextChunk> refine(RefineRequestBody body) {
         if (body == null) {
             throw new InvalidRequestException(null, "request body is required");
         }
-        var refine = models.config().refine();
-        RefinementRequest request = body.toRequest(refine.rounds(), refine.maxRounds(), models.followerPrompt());
-        RefinementRun run = models.pipeline().start(request, RefinementListener.NONE);
+        var config = pipelines.models().config().refine();
+        RefinementRequest request = body.toRequest(config.rounds(), config.maxRounds(),
+                pipelines.models().followerPrompt());
+        RefinementPipeline pipeline = pipelines.pipeline(body.leader(), body.follower());
         String id = Ids.next("refine-");
         long created = Ids.nowSeconds();
-        return Uni.createFrom().completionStage(run.result())
+        if (body.streaming()) {
+            return bodies.sse(RefineStreams.events(pipeline, request, id, created, meters, bodies));
+        }
+        RefinementRun run = pipeline.start(request, meters.recording(RefinementListener.NONE));
+        return bodies.json(Uni.createFrom().completionStage(run.result())
                 .onCancellation().invoke(run::cancel)
-                .map(r -> RefineResponse.of(id, created, r));
+                .map(r -> RefineResponse.of(id, created, r)));
     }
 }

@@ -2,6 +2,7 @@ package dev.slhf.serve.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slhf.serve.engine.InvalidRequestException;
+import dev.slhf.serve.engine.SamplingParams;
 import dev.slhf.serve.model.template.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,13 @@ public final class RequestFields {
             return out;
         }
         throw new InvalidRequestException("stop", "stop must be a string or an array of strings");
+    }
+
+    /** OpenAI's defaults: temperature 1, top_p 1, no top_k/min_p/penalty, up to the context. */
+    public static SamplingParams sampling(Double temperature, Double topP, Integer topK, Double minP,
+            Double repetitionPenalty, Long seed, Integer maxTokens, JsonNode stop, Integer topLogprobs) {
+        return new SamplingParams(orDefault(temperature, 1.0), orDefault(topP, 1.0), topK == null ? 0 : topK,
+                orDefault(minP, 0.0), orDefault(repetitionPenalty, 1.0), seed, maxTokens, stop(stop), false, topLogprobs);
     }
 
     public static double orDefault(Double value, double fallback) {

@@ -28,7 +28,7 @@ public final class ModelLoader {
     private ModelLoader() {}
 
     public static LoadedModel load(String name, SlhfConfig.ModelConfig config, EngineMetrics metrics) {
-        return load(name, Path.of(config.path()),
+        return load(name, Path.of(config.path().orElseThrow()),
                 new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads()),
                 new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens()), metrics);
     }

@@ -3,7 +3,6 @@ package dev.slhf.serve.app;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.engine.ModelRegistry;
 import dev.slhf.serve.refine.FollowerPrompt;
-import dev.slhf.serve.refine.RefinementPipeline;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
@@ -14,8 +13,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Loads every configured model at start-up (a broken model stops the process with a message
- * naming the file) and builds the refinement pipeline. When leader and follower share a name,
- * the pipeline holds the same loaded copy twice.
+ * naming the file). Entries with an {@code upstream} are other servers, not loaded here (see
+ * {@link Pipelines}). When leader and follower share a name, one loaded copy plays both roles.
  */
 @Startup
 @ApplicationScoped
@@ -24,7 +23,6 @@ public class ServingModels {
     private static final Logger LOG = Logger.getLogger(ServingModels.class);
 
     private final ModelRegistry registry;
-    private final RefinementPipeline pipeline;
     private final FollowerPrompt followerPrompt;
     private final SlhfConfig config;
 
@@ -34,15 +32,26 @@ public class ServingModels {
         if (config.models().isEmpty()) {
             loaded.putAll(DemoModels.load(name -> new EngineMeters(meters, name)));
         } else {
-            for (String role : new String[] {config.leader(), config.follower()}) {
-                if (!config.models().containsKey(role)) {
-                    throw new IllegalStateException("slhf.leader/slhf.follower name '" + role
-                            + "', which is not among slhf.models: " + config.models().keySet());
+            config.models().forEach((name, mc) -> {
+                if (mc.path().isPresent() == mc.upstream().isPresent()) {
+                    throw new IllegalStateException("slhf.models." + name
+                            + ": set exactly one of 'path' (a model directory) and 'upstream.url' (another server)");
                 }
+            });
+            if (!config.models().containsKey(config.leader())) {
+                throw new IllegalStateException("slhf.leader names '" + config.leader()
+                        + "', which is not among slhf.models: " + config.models().keySet());
+            }
+            if (!config.models().containsKey(config.follower()) || config.models().get(config.follower()).path().isEmpty()) {
+                throw new IllegalStateException("slhf.follower names '" + config.follower()
+                        + "', which is not a local model among slhf.models (an upstream can lead, not follow)");
             }
             try {
-                config.models().forEach((name, mc) -> loaded.put(name,
-                        ModelLoader.load(name, mc, new EngineMeters(meters, name))));
+                config.models().forEach((name, mc) -> {
+                    if (mc.path().isPresent()) {
+                        loaded.put(name, ModelLoader.load(name, mc, new EngineMeters(meters, name)));
+                    }
+                });
             } catch (RuntimeException e) {
                 loaded.values().forEach(LoadedModel::close);
                 throw e;
@@ -50,8 +59,6 @@ public class ServingModels {
         }
         this.registry = new ModelRegistry(loaded);
         registry.all().forEach(m -> EngineMeters.registerGauges(meters, m));
-        this.pipeline = new RefinementPipeline(registry.get(config.leader(), "leader"),
-                registry.get(config.follower(), "follower"));
         this.followerPrompt = config.refine().followerPrompt().map(FollowerPrompt::new).orElse(FollowerPrompt.paper());
         LOG.infof("Refinement pipeline: leader '%s', follower '%s'%s, %d rounds by default", config.leader(),
                 config.follower(), config.leader().equals(config.follower()) ? " (one copy, both roles)" : "",
@@ -60,10 +67,6 @@ public class ServingModels {
 
     public ModelRegistry registry() {
         return registry;
-    }
-
-    public RefinementPipeline pipeline() {
-        return pipeline;
     }
 
     public FollowerPrompt followerPrompt() {

@@ -3,6 +3,7 @@ package dev.slhf.serve.app;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -25,8 +26,11 @@ public interface SlhfConfig {
     Refine refine();
 
     interface ModelConfig {
-        /** Directory in optimum's text-generation-with-past layout. */
-        String path();
+        /** Directory in optimum's text-generation-with-past layout; exactly one of this and {@link #upstream()}. */
+        Optional<String> path();
+
+        /** Another OpenAI-compatible server that answers for this name; it can lead, not follow. */
+        Optional<Upstream> upstream();
 
         /** ORT intra-op threads; unset means all available cores. */
         @WithName("intra-op-threads")
@@ -52,6 +56,23 @@ public interface SlhfConfig {
         int maxBatchTokens();
     }
 
+    /** A foreign leader: {@code POST <url>/chat/completions} on an OpenAI-compatible server. */
+    interface Upstream {
+        /** Base URL including the API version, as OpenAI SDKs take it: {@code http://host:8000/v1}. */
+        String url();
+
+        /** The model name the upstream knows; defaults to this entry's name. */
+        Optional<String> model();
+
+        /** Sent as {@code Authorization: Bearer <key>}. */
+        @WithName("api-key")
+        Optional<String> apiKey();
+
+        /** Connect plus answer time before the request fails with 504. */
+        @WithDefault("60s")
+        Duration timeout();
+    }
+
     interface Refine {
         /** Follower rounds when a request does not say. */
         @WithDefault("2")
@@ -65,5 +86,10 @@ public interface SlhfConfig {
         /** The user turn that asks the follower to improve the previous answer. */
         @WithName("follower-prompt")
         Optional<String> followerPrompt();
+
+        /** The model id under which OpenAI clients reach the whole refinement (leader + rounds). */
+        @WithName("pipeline-id")
+        @WithDefault("slhf")
+        String pipelineId();
     }
 }

@@ -2,34 +2,37 @@ package dev.slhf.serve.refine;
 
 import dev.slhf.serve.engine.EngineException;
 import dev.slhf.serve.engine.GenerationCancelledException;
-import dev.slhf.serve.engine.GenerationEvent;
-import dev.slhf.serve.engine.GenerationHandle;
-import dev.slhf.serve.engine.GenerationResult;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.model.template.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * SLHF iterative refinement: {@code y0 = Leader(x)} (or the caller's draft), then
  * {@code y_k = Follower(x, y_{k-1})} for k = 1..N, every round kept. Text crosses rounds as
  * decoded text and is re-rendered with the follower's own template and tokenizer, which is what
- * lets a follower refine drafts from any model family.
+ * lets a follower refine drafts from any model family, a remote leader's included.
  *
  * <p>Rounds run asynchronously on the engines' threads; no thread waits for a round to finish.
+ * A pipeline holds no per-request state, so building one per request is cheap.
  */
 public final class RefinementPipeline {
 
-    private final LoadedModel leader;
+    private final DraftSource leader;
     private final LoadedModel follower;
 
-    public RefinementPipeline(LoadedModel leader, LoadedModel follower) {
+    public RefinementPipeline(DraftSource leader, LoadedModel follower) {
         this.leader = leader;
         this.follower = follower;
     }
 
-    public LoadedModel leader() {
+    public RefinementPipeline(LoadedModel leader, LoadedModel follower) {
+        this(new LocalLeader(leader), follower);
+    }
+
+    public DraftSource leader() {
         return leader;
     }
 
@@ -53,8 +56,9 @@ public final class RefinementPipeline {
             listener.roundFinished(draft);
             nextRound(request, listener, run, rounds, true);
         } else {
-            int[] prompt = leader.encodeChat(request.prompt());
-            generate(leader, Role.LEADER, 0, prompt, request, listener, run, rounds);
+            listener.roundStarted(0, Role.LEADER, leader.name());
+            follow(leader.draft(request.prompt(), request.sampling(), text -> listener.delta(0, text)),
+                    request, listener, run, rounds);
         }
         return run;
     }
@@ -62,14 +66,21 @@ public final class RefinementPipeline {
     private void nextRound(RefinementRequest request, RefinementListener listener, RefinementRun run,
             List<Round> rounds, boolean throwDirectly) {
         int k = rounds.size();
-        if (k > request.rounds()) {
+        if (k > request.rounds() || (request.stopWhenUnchanged() && k >= 2 && unchanged(rounds, k - 1))) {
             run.result().complete(new Refinement(List.copyOf(rounds)));
+            return;
+        }
+        if (run.cancelled()) {
+            run.result().completeExceptionally(new GenerationCancelledException("refinement cancelled"));
             return;
         }
         try {
             String previous = rounds.get(k - 1).text();
             List<ChatMessage> conversation = request.followerPrompt().conversation(request.prompt(), previous);
-            generate(follower, Role.FOLLOWER, k, follower.encodeChat(conversation), request, listener, run, rounds);
+            int[] prompt = follower.encodeChat(conversation);
+            listener.roundStarted(k, Role.FOLLOWER, follower.name());
+            follow(LocalRound.start(follower, Role.FOLLOWER, k, prompt, request.sampling(),
+                    text -> listener.delta(k, text)), request, listener, run, rounds);
         } catch (EngineException e) {
             if (throwDirectly) {
                 throw e;
@@ -78,38 +89,25 @@ public final class RefinementPipeline {
         }
     }
 
-    private void generate(LoadedModel model, Role role, int index, int[] prompt, RefinementRequest request,
-            RefinementListener listener, RefinementRun run, List<Round> rounds) {
-        if (run.cancelled()) {
-            run.result().completeExceptionally(new GenerationCancelledException("refinement cancelled"));
-            return;
-        }
-        listener.roundStarted(index, role, model.name());
-        GenerationHandle handle = model.generate(prompt, request.sampling(), event -> {
-            if (event instanceof GenerationEvent.Delta d) {
-                listener.delta(index, d.text());
-            }
-        });
-        run.running(handle);
+    /** Whether round {@code k} repeated the text of round {@code k - 1}. */
+    public static boolean unchanged(List<Round> rounds, int k) {
+        return k >= 1 && rounds.get(k).text().equals(rounds.get(k - 1).text());
+    }
+
+    private void follow(CompletableFuture<Round> round, RefinementRequest request, RefinementListener listener,
+            RefinementRun run, List<Round> rounds) {
+        run.running(round);
         // Off the engine thread: the next round renders a template and tokenizes, which must not stall decoding.
-        handle.result().whenCompleteAsync((result, error) -> {
+        round.whenCompleteAsync((result, error) -> {
             if (error != null) {
-                run.result().completeExceptionally(unwrap(error));
+                Throwable cause = LocalRound.unwrap(error);
+                run.result().completeExceptionally(cause instanceof CancellationException
+                        ? new GenerationCancelledException("refinement cancelled") : cause);
                 return;
             }
-            Round round = toRound(index, role, model.name(), result);
-            rounds.add(round);
-            listener.roundFinished(round);
+            rounds.add(result);
+            listener.roundFinished(result);
             nextRound(request, listener, run, rounds, false);
         });
-    }
-
-    private static Round toRound(int index, Role role, String model, GenerationResult r) {
-        return new Round(index, role, model, r.text(), r.finishReason().wireName(), r.promptTokens(),
-                r.completionTokens(), r.totalNanos() / 1e6, r.timeToFirstTokenNanos() / 1e6);
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 }

@@ -1,6 +1,5 @@
 package dev.slhf.serve.refine;
 
-import dev.slhf.serve.engine.GenerationHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -8,18 +7,19 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class RefinementRun {
 
     private final CompletableFuture<Refinement> result = new CompletableFuture<>();
-    private final AtomicReference<GenerationHandle> current = new AtomicReference<>();
+    private final AtomicReference<CompletableFuture<Round>> current = new AtomicReference<>();
     private volatile boolean cancelled;
 
     public CompletableFuture<Refinement> result() {
         return result;
     }
 
+    /** Stops the running round (its engine sequence or upstream call) and starts no further round. Idempotent. */
     public void cancel() {
         cancelled = true;
-        GenerationHandle h = current.get();
-        if (h != null) {
-            h.cancel();
+        CompletableFuture<Round> round = current.get();
+        if (round != null) {
+            round.cancel(true);
         }
     }
 
@@ -27,10 +27,11 @@ public final class RefinementRun {
         return cancelled;
     }
 
-    void running(GenerationHandle handle) {
-        current.set(handle);
+    void running(CompletableFuture<Round> round) {
+        current.set(round);
+        // a cancel() between the check in the pipeline and this point must still reach the round
         if (cancelled) {
-            handle.cancel();
+            round.cancel(true);
         }
     }
 }

@@ -6,36 +6,50 @@ import dev.slhf.serve.api.RequestFields;
 import dev.slhf.serve.engine.InvalidRequestException;
 import dev.slhf.serve.engine.SamplingParams;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code POST /v1/chat/completions} body. OpenAI fields plus the extras vLLM accepts
- * ({@code top_k}, {@code min_p}, {@code repetition_penalty}); unknown fields are ignored.
+ * ({@code top_k}, {@code min_p}, {@code repetition_penalty}) and {@code refinement_rounds} for the
+ * pipeline id; unknown fields are ignored.
  */
+@Schema(description = "OpenAI chat completion request")
 public record ChatCompletionRequest(
+        @Schema(description = "A loaded model (plain generation) or the pipeline id (refinement)", required = true)
         String model,
-        List<MessageDto> messages,
+        @Schema(required = true) List<MessageDto> messages,
         Integer maxTokens,
-        Integer maxCompletionTokens,
-        Double temperature,
-        Double topP,
-        Integer topK,
-        Double minP,
-        Double repetitionPenalty,
-        Long seed,
-        JsonNode stop,
-        Integer n,
-        Boolean stream,
-        String user) {
+        @Schema(description = "Same as max_tokens (OpenAI's newer name)") Integer maxCompletionTokens,
+        @Schema(defaultValue = "1.0") Double temperature,
+        @Schema(defaultValue = "1.0") Double topP,
+        @Schema(description = "vLLM extra; 0 or -1 disable it", defaultValue = "0") Integer topK,
+        @Schema(description = "vLLM extra", defaultValue = "0") Double minP,
+        @Schema(description = "vLLM extra", defaultValue = "1.0") Double repetitionPenalty,
+        @Schema(description = "Choice i uses seed + i") Long seed,
+        @Schema(description = "A stop string or an array of them") JsonNode stop,
+        @Schema(description = "Choices, each a separate generation; at most " + Choices.MAX_N, defaultValue = "1") Integer n,
+        @Schema(defaultValue = "false") Boolean stream,
+        StreamOptions streamOptions,
+        @Schema(description = "Return the log-probability of each generated token", defaultValue = "false")
+        Boolean logprobs,
+        @Schema(description = "Alternatives per token, 0..20; needs logprobs") Integer topLogprobs,
+        @Schema(description = "Accepted and ignored") String user,
+        @Schema(description = "Pipeline id only: follower rounds; default slhf.refine.rounds") Integer refinementRounds) {
 
-    /** OpenAI defaults: temperature 1, top_p 1; max tokens up to the context. */
     public SamplingParams samplingParams() {
         if (maxTokens != null && maxCompletionTokens != null && !maxTokens.equals(maxCompletionTokens)) {
             throw new InvalidRequestException("max_completion_tokens",
                     "max_tokens and max_completion_tokens disagree; send only one");
         }
         Integer limit = maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
-        return new SamplingParams(RequestFields.orDefault(temperature, 1.0), RequestFields.orDefault(topP, 1.0),
-                topK == null ? 0 : topK, RequestFields.orDefault(minP, 0.0),
-                RequestFields.orDefault(repetitionPenalty, 1.0), seed, limit, RequestFields.stop(stop), false);
+        if (topLogprobs != null && !Boolean.TRUE.equals(logprobs)) {
+            throw new InvalidRequestException("top_logprobs", "top_logprobs requires logprobs: true");
+        }
+        Integer top = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
+        return RequestFields.sampling(temperature, topP, topK, minP, repetitionPenalty, seed, limit, stop, top);
+    }
+
+    public boolean streaming() {
+        return Boolean.TRUE.equals(stream);
     }
 }

@@ -12,7 +12,7 @@ public record RefineResponse(String id, String object, long created, List<RoundD
     public record RoundDto(int round, String role, String model, String text, String finishReason,
             int promptTokens, int completionTokens, double latencyMs, double ttftMs) {
 
-        static RoundDto of(Round r) {
+        public static RoundDto of(Round r) {
             return new RoundDto(r.round(), r.role().wireName(), r.model(), r.text(), r.finishReason(),
                     r.promptTokens(), r.completionTokens(), r.latencyMs(), r.ttftMs());
         }

@@ -1,0 +1,43 @@
+package dev.slhf.serve.api.openai;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.slhf.serve.api.refine.RefineResponse;
+import dev.slhf.serve.engine.TokenLogprob;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code text_completion} object; streamed chunks have the same shape with the text so far
+ * and no usage until the usage chunk.
+ */
+public record CompletionResponse(String id, String object, long created, String model, List<Choice> choices,
+        @JsonInclude(JsonInclude.Include.NON_ABSENT) Usage usage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<RefineResponse.RoundDto> refinement) {
+
+    public record Choice(String text, int index, Logprobs logprobs, String finishReason) {}
+
+    /** The legacy completions logprobs layout: parallel arrays, one entry per token. */
+    public record Logprobs(List<String> tokens, List<Double> tokenLogprobs, List<Map<String, Double>> topLogprobs,
+            List<Integer> textOffset) {
+
+        public static Logprobs of(List<TokenLogprob> tokens, int offset, boolean requested) {
+            if (!requested) {
+                return null;
+            }
+            List<Integer> offsets = new java.util.ArrayList<>();
+            int at = offset;
+            for (TokenLogprob t : tokens) {
+                offsets.add(at);
+                at += t.token().length();
+            }
+            return new Logprobs(tokens.stream().map(TokenLogprob::token).toList(),
+                    tokens.stream().map(TokenLogprob::logprob).toList(),
+                    tokens.stream().map(t -> {
+                        Map<String, Double> top = new LinkedHashMap<>();
+                        t.top().forEach(a -> top.putIfAbsent(a.token(), a.logprob()));
+                        return top;
+                    }).toList(), offsets);
+        }
+    }
+}
