@@ -80,6 +80,29 @@ class RefinementMetricsTest {
         assertEquals(2, delta(before, after, "slhf_generation_tokens_total{model=\"tiny\",role=\"plain\"}"));
     }
 
+    @Test
+    void dashboardAndReadmeNameOnlyPublishedSeries() throws Exception {
+        refine("{\"prompt\":\"hi\",\"rounds\":1,\"temperature\":0,\"max_tokens\":3}");
+        given().contentType(ContentType.JSON).body("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}],\"max_tokens\":3}").post("/v1/chat/completions").then().statusCode(200);
+        String scrape = scrape();
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("README.md"));
+        String dashboard = java.nio.file.Files.readString(java.nio.file.Path.of("k8s/dashboards/slhf-serve.json"));
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        Matcher m = Pattern.compile("slhf_[a-z_]+").matcher(dashboard);
+        while (m.find()) {
+            names.add(m.group().replaceAll("_(bucket|count|sum|max)$", ""));
+        }
+        assertTrue(names.size() >= 10, "the dashboard queries our series: " + names);
+        for (String name : names) {
+            assertTrue(readme.contains("`" + name + "`"), "README documents " + name);
+            if (!name.startsWith("slhf_upstream_") && !name.equals("slhf_requests_cancelled_total")) {
+                // upstream and cancellation series appear once such a thing happened (UpstreamLeaderTest, DisconnectTest)
+                assertTrue(scrape.contains(name), "published: " + name);
+            }
+        }
+    }
+
     private static double delta(String before, String after, String series) {
         return value(after, series) - value(before, series);
     }
