@@ -2,6 +2,9 @@ package dev.slhf.serve.api;
 
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,27 +32,14 @@ public final class StreamBridge {
         Runnable start(Sink<T> sink);
     }
 
+    /**
+     * The producer starts on subscription. Items it pushes while {@code start} is still running are
+     * held back until it returns: if {@code start} throws (a full queue, a prompt beyond the
+     * context), nothing has been sent yet and the failure still gets its own HTTP status.
+     */
     public static <T> Multi<T> multi(Producer<T> producer) {
         return Multi.createFrom().<T>emitter(emitter -> {
-            AtomicBoolean finished = new AtomicBoolean();
-            Sink<T> sink = new Sink<>() {
-                @Override
-                public void emit(T item) {
-                    emitter.emit(item);
-                }
-
-                @Override
-                public void complete() {
-                    finished.set(true);
-                    emitter.complete();
-                }
-
-                @Override
-                public void fail(Throwable failure) {
-                    finished.set(true);
-                    emitter.fail(failure);
-                }
-            };
+            GatedSink<T> sink = new GatedSink<>(emitter);
             Runnable cancel;
             try {
                 cancel = producer.start(sink);
@@ -58,10 +48,56 @@ public final class StreamBridge {
                 return;
             }
             emitter.onTermination(() -> {
-                if (!finished.get()) {
+                if (!sink.finished()) {
                     cancel.run();
                 }
             });
+            sink.open();
         }, BackPressureStrategy.BUFFER);
+    }
+
+    /** Serializes pushes from any thread, and holds them until {@link #open()}. */
+    private static final class GatedSink<T> implements Sink<T> {
+        private final MultiEmitter<? super T> emitter;
+        private final AtomicBoolean finished = new AtomicBoolean();
+        private List<Runnable> held = new ArrayList<>();
+
+        GatedSink(MultiEmitter<? super T> emitter) {
+            this.emitter = emitter;
+        }
+
+        @Override
+        public void emit(T item) {
+            run(() -> emitter.emit(item));
+        }
+
+        @Override
+        public void complete() {
+            finished.set(true);
+            run(emitter::complete);
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            finished.set(true);
+            run(() -> emitter.fail(failure));
+        }
+
+        boolean finished() {
+            return finished.get();
+        }
+
+        synchronized void open() {
+            held.forEach(Runnable::run);
+            held = null;
+        }
+
+        private synchronized void run(Runnable push) {
+            if (held != null) {
+                held.add(push);
+            } else {
+                push.run();
+            }
+        }
     }
 }

@@ -123,6 +123,20 @@ class OpenAiStreamingTest {
     }
 
     @Test
+    void mistakesFoundWhenStartingAStreamKeepTheirStatus() {
+        post("/v1/chat/completions", """
+                {"model":"tiny","messages":[{"role":"user","content":"hi"}],"max_tokens":100000,"stream":true}""")
+                .then().statusCode(400).contentType(ContentType.JSON).body("error.param", equalTo("max_tokens"));
+        String huge = "word ".repeat(3000);
+        post("/v1/chat/completions", """
+                {"model":"slhf","messages":[{"role":"user","content":"%s"}],"stream":true}""".formatted(huge))
+                .then().statusCode(400).body("error.code", equalTo("context_length_exceeded"));
+        post("/v1/refine", """
+                {"prompt":"%s","stream":true}""".formatted(huge))
+                .then().statusCode(400).body("error.code", equalTo("context_length_exceeded"));
+    }
+
+    @Test
     void pipelineIdOnChatEqualsRefine() throws Exception {
         JsonNode chat = json(post("/v1/chat/completions", """
                 {"model":"slhf","messages":[{"role":"user","content":"Sort: 4 2"}],"max_tokens":8,"temperature":0,

@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -80,7 +81,8 @@ public final class Choices {
                     sink.emit(start);
                 }
             }
-            List<GenerationHandle> handles = new ArrayList<>();
+            // filled while events may already arrive on the engine thread
+            List<GenerationHandle> handles = new CopyOnWriteArrayList<>();
             handles.addAll(start(model, prompt, params, n, (i, event) -> {
                 if (event instanceof GenerationEvent.Delta d) {
                     String frame = format.delta(i, d);
