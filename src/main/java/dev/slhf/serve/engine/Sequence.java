@@ -66,11 +66,20 @@ final class Sequence {
         cancelRequested = true;
     }
 
-    /** Takes ownership of an empty cache and starts prefill. */
-    void start(KvCache emptyCache) {
-        this.cache = emptyCache;
+    /** Leaves the queue and starts prefill; the cache comes with the first prefill pass. */
+    void start() {
         this.startedAt = System.nanoTime();
         this.state = SequenceState.PREFILL;
+    }
+
+    /** True until the first prefill pass: such sequences can be prefilled together in one batch. */
+    boolean prefillNotStarted() {
+        return state == SequenceState.PREFILL && prefilled == 0 && cache == null;
+    }
+
+    /** Takes ownership of a batch-1 cache to prefill in chunks. */
+    void adoptCache(KvCache own) {
+        this.cache = own;
     }
 
     long queueNanos() {
@@ -97,6 +106,20 @@ final class Sequence {
     ForwardBatch nextPrefillChunk(int chunk) {
         int end = Math.min(promptLength(), prefilled + chunk);
         return ForwardBatch.single(request.promptIds(), prefilled, end, cache.length());
+    }
+
+    /**
+     * Marks the whole prompt as prefilled by a batched pass whose cache the decode batch holds,
+     * and samples the first token.
+     */
+    void prefilledInBatch(float[] logits, int offset, int vocab, int contextLength) {
+        prefilled = promptLength();
+        state = SequenceState.DECODE;
+        sampleNext(logits, offset, vocab, contextLength);
+    }
+
+    int[] promptIds() {
+        return request.promptIds();
     }
 
     /**

@@ -190,6 +190,28 @@ class EngineLoopTest {
     }
 
     @Test
+    void queuedPromptsArePrefilledTogether() throws Exception {
+        EngineLoop e = engine(256, new EngineSettings(8, 16, 512));
+        List<GenerationHandle> wave = new CopyOnWriteArrayList<>();
+        // The wave is submitted from the busy sequence's first delta, i.e. on the engine thread
+        // between two steps, so all four are queued when the engine next admits.
+        GenerationHandle busy = e.submit(new GenerationRequest(new int[] {0, 1}, greedy(6, List.of(), true), ev -> {
+            if (ev instanceof GenerationEvent.Delta && wave.isEmpty()) {
+                for (int i = 0; i < 4; i++) {
+                    wave.add(e.submit(new GenerationRequest(new int[] {i, 1, 2, 3}, greedy(3, List.of(), true), x -> {})));
+                }
+            }
+        }));
+        busy.result().get(10, TimeUnit.SECONDS);
+        assertEquals(4, wave.size());
+        for (GenerationHandle h : wave) {
+            assertEquals(3, h.result().get(10, TimeUnit.SECONDS).completionTokens());
+        }
+        assertTrue(lm.prefillBatchSizes.contains(4), "one prefill pass for the wave: " + lm.prefillBatchSizes);
+        assertAllCachesClosed();
+    }
+
+    @Test
     void differentLengthsJoinAndLeaveWithoutDisturbingOthers() throws Exception {
         EngineLoop e = engine(256, new EngineSettings(8, 16, 512));
         lm.stepDelayMillis = 1;
