@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Continuous batching throughput: 1, 2, 4, 8 and 16 concurrent greedy streams of 64 new tokens on
  * the demo model and the ~25M generated model, in one run. Prints aggregate and per-stream
- * tokens/s, TTFT p50/p95 and the ratio to one stream; writes the table to
+ * tokens/s, TTFT p50/p95 and the ratio to one stream, next to the ratio ONNX Runtime alone gets
+ * from batching at the same batch size ({@link BatchFrame}); writes the table to
  * {@code bench-results/throughput.md} and a plot to {@code bench-results/throughput.png}. With
  * {@code --http} it also drives the packaged server (target/quarkus-app) with the same
  * concurrency, so the HTTP overhead is visible.
@@ -49,7 +50,7 @@ public final class ThroughputBenchmark {
     };
 
     record Row(String model, String path, int streams, double aggregate, double perStream, double ttftP50,
-            double ttftP95) {}
+            double ttftP95, double frame) {}
 
     public static void main(String[] args) throws Exception {
         int tokens = DecodeBenchmark.intArg(args, "--tokens", 64);
@@ -82,6 +83,7 @@ public final class ThroughputBenchmark {
 
     private static List<Row> engine(String name, Path dir, int tokens, int reps, int threads) throws Exception {
         List<Row> rows = new ArrayList<>();
+        Map<Integer, Double> frame = BatchFrame.measure(dir, threads, STREAMS, 20);
         try (LoadedModel model = ModelLoader.load(name, dir, new OnnxOptions(threads, 1), new EngineSettings(16, 64, 512))) {
             List<int[]> prompts = new ArrayList<>();
             for (String p : PROMPTS) {
@@ -103,7 +105,7 @@ public final class ThroughputBenchmark {
                     }
                 }
                 rows.add(new Row(name, "engine", streams, median(aggregates), mean(perStream), percentile(ttfts, 50),
-                        percentile(ttfts, 95)));
+                        percentile(ttfts, 95), frame.get(streams) / frame.get(1)));
             }
         }
         return rows;
@@ -126,16 +128,17 @@ public final class ThroughputBenchmark {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("Greedy, %d new tokens per stream, %d ORT intra-op threads, %d waves per level (%s, %d cores)%n%n",
                 tokens, threads, reps, System.getProperty("os.arch"), Runtime.getRuntime().availableProcessors()));
-        sb.append("| model | path | streams | aggregate tok/s | vs 1 stream | per-stream tok/s | TTFT p50 ms | TTFT p95 ms |\n");
-        sb.append("|---|---|---|---|---|---|---|---|\n");
+        sb.append("| model | path | streams | aggregate tok/s | vs 1 stream | ORT-alone frame | per-stream tok/s | TTFT p50 ms | TTFT p95 ms |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|\n");
         Map<String, Double> single = new LinkedHashMap<>();
         for (Row r : rows) {
             if (r.streams() == 1) {
                 single.put(r.model() + r.path(), r.aggregate());
             }
             double base = single.getOrDefault(r.model() + r.path(), r.aggregate());
-            sb.append(String.format("| %s | %s | %d | %.1f | %.2fx | %.1f | %s | %s |%n", r.model(), r.path(), r.streams(),
-                    r.aggregate(), r.aggregate() / base, r.perStream(), fmt(r.ttftP50()), fmt(r.ttftP95())));
+            sb.append(String.format("| %s | %s | %d | %.1f | %.2fx | %s | %.1f | %s | %s |%n", r.model(), r.path(),
+                    r.streams(), r.aggregate(), r.aggregate() / base, Double.isNaN(r.frame()) ? "–" : String.format("%.2fx", r.frame()),
+                    r.perStream(), fmt(r.ttftP50()), fmt(r.ttftP95())));
         }
         return sb.toString();
     }
@@ -195,7 +198,8 @@ public final class ThroughputBenchmark {
                         aggregates.add(results.stream().mapToDouble(x -> x[0]).sum() / wall);
                         results.forEach(x -> perStream.add(x[0] / x[1]));
                     }
-                    rows.add(new Row(name, "HTTP", streams, median(aggregates), mean(perStream), Double.NaN, Double.NaN));
+                    rows.add(new Row(name, "HTTP", streams, median(aggregates), mean(perStream), Double.NaN, Double.NaN,
+                            Double.NaN));
                 }
             } finally {
                 server.destroy();
