@@ -177,7 +177,19 @@ final class Sequence {
     private void emit(String piece) {
         if (!piece.isEmpty()) {
             text.append(piece);
-            request.listener().accept(new GenerationEvent.Delta(piece, generated.size() - 1, takePendingLogprobs()));
+            notify(new GenerationEvent.Delta(piece, generated.size() - 1, takePendingLogprobs()));
+        }
+    }
+
+    /**
+     * Delivers an event. A listener that throws has lost its consumer (a closed connection, say):
+     * the sequence is cancelled rather than letting the failure reach the engine loop.
+     */
+    private void notify(GenerationEvent event) {
+        try {
+            request.listener().accept(event);
+        } catch (RuntimeException e) {
+            cancelRequested = true;
         }
     }
 
@@ -201,14 +213,14 @@ final class Sequence {
         }
         if (!pendingLogprobs.isEmpty()) {
             // tokens that added no text (a stop token, a held-back stop string) still report logprobs
-            request.listener().accept(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
+            notify(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
         }
         release();
         long now = System.nanoTime();
         GenerationResult result = new GenerationResult(text.toString(), List.copyOf(generated), reason,
                 request.promptIds().length, generated.size(), startedAt - submittedAt,
                 firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt, now - submittedAt, List.copyOf(logprobs));
-        request.listener().accept(new GenerationEvent.Finished(result));
+        notify(new GenerationEvent.Finished(result));
         handle.future().complete(result);
     }
 
@@ -218,11 +230,8 @@ final class Sequence {
             return;
         }
         release();
-        try {
-            request.listener().accept(new GenerationEvent.Failed(error));
-        } finally {
-            handle.future().completeExceptionally(error);
-        }
+        notify(new GenerationEvent.Failed(error));
+        handle.future().completeExceptionally(error);
     }
 
     boolean finished() {

@@ -154,6 +154,22 @@ class EngineLoopTest {
     }
 
     @Test
+    void aListenerThatThrowsCancelsItsSequenceInsteadOfHangingIt() throws Exception {
+        EngineLoop e = engine(100_000, EngineSettings.defaults());
+        GenerationHandle h = e.submit(new GenerationRequest(new int[] {0}, greedy(null, List.of(), true), ev -> {
+            if (ev instanceof GenerationEvent.Delta) {
+                throw new IllegalStateException("connection closed");
+            }
+        }));
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(GenerationCancelledException.class, ex.getCause());
+        GenerationResult next = e.submit(new GenerationRequest(new int[] {0}, greedy(3, List.of(), true), ev -> {}))
+                .result().get(10, TimeUnit.SECONDS);
+        assertEquals(3, next.completionTokens(), "the engine keeps serving");
+        assertAllCachesClosed();
+    }
+
+    @Test
     void fullQueueIsRefusedWithOverload() throws Exception {
         EngineLoop e = engine(100_000, new EngineSettings(1, 1, 512));
         lm.stepDelayMillis = 5;
