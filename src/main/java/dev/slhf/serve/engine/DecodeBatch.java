@@ -23,7 +23,10 @@ final class DecodeBatch implements AutoCloseable {
     private final List<Sequence> rows = new ArrayList<>();
     /** Row of the current cache that holds {@code rows.get(i)}; rows that left keep their slot until the re-pack. */
     private final List<Integer> slots = new ArrayList<>();
-    private final List<Sequence> joining = new ArrayList<>();
+    private final List<Joiner> joining = new ArrayList<>();
+
+    /** A sequence that finished prefill, with the cache row holding its prompt (caches may be shared). */
+    private record Joiner(Sequence seq, KvCache source, int row) {}
     private KvCache cache;
     private int length;
     private boolean dirty;
@@ -37,14 +40,18 @@ final class DecodeBatch implements AutoCloseable {
         return rows.size() + joining.size();
     }
 
-    /** Adds a sequence that finished its prefill; it brings its own batch-1 cache. */
-    void join(Sequence seq) {
-        joining.add(seq);
+    /**
+     * Adds a sequence that finished its prefill; row {@code row} of {@code source} holds its
+     * prompt, right-aligned. The batch owns {@code source} from now on (it may be shared by several
+     * joiners from one batched prefill) and closes it once it re-packed them.
+     */
+    void join(Sequence seq, KvCache source, int row) {
+        joining.add(new Joiner(seq, source, row));
     }
 
     void forEach(Consumer<Sequence> action) {
         rows.forEach(action);
-        joining.forEach(action);
+        joining.forEach(j -> action.accept(j.seq()));
     }
 
     /**
@@ -112,27 +119,26 @@ final class DecodeBatch implements AutoCloseable {
                 closeCache(); // nothing left to decode: do not hold KV memory while idle
             }
         }
-        joining.removeIf(s -> {
-            if (s.finished()) {
-                KvCache own = s.takeCache();
-                if (own != null) {
-                    own.close();
-                }
-                return true;
-            }
-            return false;
-        });
+        List<KvCache> before = distinctSources(joining);
+        joining.removeIf(j -> j.seq().finished());
+        List<KvCache> after = distinctSources(joining);
+        before.stream().filter(c -> !after.contains(c)).forEach(KvCache::close);
     }
 
     private void repack() {
-        if (rows.isEmpty() && joining.size() == 1) {
-            // A lone sequence keeps its prefill cache as is: single-stream decoding never copies KV.
-            Sequence s = joining.remove(0);
+        List<KvCache> fresh = distinctSources(joining);
+        if (rows.isEmpty() && fresh.size() == 1 && fresh.get(0).batchSize() == joining.size()
+                && isIdentity(joining)) {
+            // Everyone joining comes from one prefill pass in row order: adopt its cache as is, so
+            // single-stream decoding (and a wave prefilled together) never copies KV.
             closeCache();
-            cache = s.takeCache();
+            cache = fresh.get(0);
             length = cache.length();
-            rows.add(s);
-            slots.add(0);
+            for (int r = 0; r < joining.size(); r++) {
+                rows.add(joining.get(r).seq());
+                slots.add(r);
+            }
+            joining.clear();
             dirty = false;
             return;
         }
@@ -150,13 +156,12 @@ final class DecodeBatch implements AutoCloseable {
             keep[i] = s.cachedLength();
             newLength = Math.max(newLength, keep[i]);
         }
-        for (Sequence s : joining) {
-            KvCache own = s.takeCache();
-            owned.add(own);
-            next.add(s);
-            sources.add(own);
-            from[i] = 0;
-            keep[i] = s.cachedLength();
+        owned.addAll(fresh);
+        for (Joiner j : joining) {
+            next.add(j.seq());
+            sources.add(j.source());
+            from[i] = j.row();
+            keep[i] = j.seq().cachedLength();
             newLength = Math.max(newLength, keep[i]);
             i++;
         }
@@ -186,6 +191,25 @@ final class DecodeBatch implements AutoCloseable {
         dirty = false;
     }
 
+    private static List<KvCache> distinctSources(List<Joiner> joiners) {
+        List<KvCache> out = new ArrayList<>();
+        for (Joiner j : joiners) {
+            if (!out.contains(j.source())) {
+                out.add(j.source());
+            }
+        }
+        return out;
+    }
+
+    private static boolean isIdentity(List<Joiner> joiners) {
+        for (int r = 0; r < joiners.size(); r++) {
+            if (joiners.get(r).row() != r) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private void closeCache() {
         if (cache != null) {
             cache.close();
@@ -193,7 +217,7 @@ final class DecodeBatch implements AutoCloseable {
         }
     }
 
-    /** Fails every sequence still here (shutdown) and releases the cache. */
+    /** Fails every sequence still here (shutdown) and releases the caches. */
     void failAll(EngineException reason) {
         forEach(s -> s.fail(reason));
         dropFinished();

@@ -3,6 +3,7 @@ package dev.slhf.serve.engine;
 import dev.slhf.serve.model.CausalLm;
 import dev.slhf.serve.model.ForwardBatch;
 import dev.slhf.serve.model.ForwardResult;
+import dev.slhf.serve.model.KvCache;
 import dev.slhf.serve.model.ModelRuntimeException;
 import dev.slhf.serve.model.Tokenizer;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * of vLLM's EngineCore and llama.cpp's server loop). Other threads only {@link #submit} into a
  * bounded queue and cancel; cancellations take effect between steps.
  *
- * <p>Continuous batching: each step admits waiting sequences up to {@code maxBatchSize}, feeds one
- * prefill chunk of the oldest prefilling sequence (sized by the step's token budget), then runs
- * one batched forward pass for every decoding sequence. A sequence that finishes leaves the batch
+ * <p>Continuous batching: each step admits waiting sequences up to {@code maxBatchSize}, runs one
+ * prefill pass (new prompts together, or one chunk of a long prompt, within the step's token
+ * budget), then one batched forward pass for every decoding sequence. A sequence that finishes leaves the batch
  * at once; one whose prefill completes joins it at the next step.
  */
 public final class EngineLoop implements AutoCloseable {
@@ -168,13 +169,9 @@ public final class EngineLoop implements AutoCloseable {
             seq.fail(new GenerationCancelledException("cancelled before it started"));
             return;
         }
-        try {
-            seq.start(lm.emptyCache(1));
-            metrics.dequeued(seq.queueNanos());
-            prefilling.add(seq);
-        } catch (RuntimeException e) {
-            seq.fail(new GenerationFailedException("cannot start generation: " + e.getMessage(), e));
-        }
+        seq.start();
+        metrics.dequeued(seq.queueNanos());
+        prefilling.add(seq);
     }
 
     /** Cancellations take effect here, between steps, and free the sequence's batch slot at once. */
@@ -200,17 +197,88 @@ public final class EngineLoop implements AutoCloseable {
         it.remove();
     }
 
-    /** One prefill chunk for the oldest prefilling sequence, sized by what decoding leaves of the token budget. */
+    /**
+     * Prompt work for this step, in arrival order, within what decoding leaves of the token
+     * budget: either the not-yet-started prompts at the head of the line together in one
+     * left-padded pass (a wave of arrivals gets its first tokens after one pass, not one pass
+     * each), or the next chunk of a prompt too long for the budget.
+     */
     private void prefillStep() {
         if (prefilling.isEmpty()) {
             return;
         }
-        Sequence seq = prefilling.get(0);
-        int chunk = Math.max(1, settings.maxBatchTokens() - batch.size());
+        int budget = Math.max(1, settings.maxBatchTokens() - batch.size());
+        List<Sequence> group = new ArrayList<>();
+        int longest = 0;
+        for (Sequence s : prefilling) {
+            int len = Math.max(longest, s.promptLength());
+            if (!s.prefillNotStarted() || (group.size() + 1) * len > budget) {
+                break;
+            }
+            group.add(s);
+            longest = len;
+        }
+        if (!group.isEmpty()) {
+            prefillTogether(group, longest);
+        } else {
+            prefillChunk(prefilling.get(0), budget);
+        }
+    }
+
+    private void prefillTogether(List<Sequence> group, int length) {
+        int b = group.size();
+        long[] ids = new long[b * length], positions = new long[b * length], mask = new long[b * length];
+        for (int i = 0; i < b; i++) {
+            int[] prompt = group.get(i).promptIds();
+            int pad = length - prompt.length;
+            for (int j = 0; j < length; j++) {
+                boolean real = j >= pad;
+                ids[i * length + j] = real ? prompt[j - pad] : 0;
+                // pads get position 1 and mask 0, as Hugging Face does for left padding
+                positions[i * length + j] = real ? j - pad : 1;
+                mask[i * length + j] = real ? 1 : 0;
+            }
+        }
+        prefilling.removeAll(group);
+        long t0 = System.nanoTime();
+        ForwardResult out;
+        try (KvCache empty = lm.emptyCache(b)) {
+            out = lm.forward(new ForwardBatch(b, length, ids, mask, positions), empty);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "prefill failed for " + b + " sequences of model '" + modelName + "'", e);
+            GenerationFailedException failure = new GenerationFailedException(
+                    "The model failed while reading the prompt: " + e.getMessage(), e);
+            group.forEach(s -> s.fail(failure));
+            return;
+        }
+        metrics.step(EngineMetrics.Phase.PREFILL, b, b * length, System.nanoTime() - t0);
+        int vocab = lm.spec().vocabSize();
+        boolean joined = false;
+        for (int i = 0; i < b; i++) {
+            Sequence seq = group.get(i);
+            try {
+                seq.prefilledInBatch(out.lastLogits(), i * vocab, vocab, contextLength);
+            } catch (RuntimeException e) {
+                seq.fail(new GenerationFailedException("Generation failed: " + e, e));
+            }
+            if (!seq.finished()) {
+                batch.join(seq, out.cache(), i);
+                joined = true;
+            }
+        }
+        if (!joined) {
+            out.cache().close();
+        }
+    }
+
+    private void prefillChunk(Sequence seq, int budget) {
         ForwardResult out = null;
         long t0 = System.nanoTime();
         try {
-            ForwardBatch input = seq.nextPrefillChunk(chunk);
+            if (seq.cache() == null) {
+                seq.adoptCache(lm.emptyCache(1));
+            }
+            ForwardBatch input = seq.nextPrefillChunk(budget);
             out = lm.forward(input, seq.cache());
             ForwardResult done = out;
             out = null; // the sequence owns the new cache from here on
@@ -228,10 +296,10 @@ public final class EngineLoop implements AutoCloseable {
             }
         }
         if (seq.finished()) {
-            prefilling.remove(0);
+            prefilling.remove(seq);
         } else if (seq.state() == SequenceState.DECODE) {
-            prefilling.remove(0);
-            batch.join(seq);
+            prefilling.remove(seq);
+            batch.join(seq, seq.takeCache(), 0);
         }
     }
 

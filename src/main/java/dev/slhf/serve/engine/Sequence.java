@@ -66,11 +66,20 @@ final class Sequence {
         cancelRequested = true;
     }
 
-    /** Takes ownership of an empty cache and starts prefill. */
-    void start(KvCache emptyCache) {
-        this.cache = emptyCache;
+    /** Leaves the queue and starts prefill; the cache comes with the first prefill pass. */
+    void start() {
         this.startedAt = System.nanoTime();
         this.state = SequenceState.PREFILL;
+    }
+
+    /** True until the first prefill pass: such sequences can be prefilled together in one batch. */
+    boolean prefillNotStarted() {
+        return state == SequenceState.PREFILL && prefilled == 0 && cache == null;
+    }
+
+    /** Takes ownership of a batch-1 cache to prefill in chunks. */
+    void adoptCache(KvCache own) {
+        this.cache = own;
     }
 
     long queueNanos() {
@@ -97,6 +106,20 @@ final class Sequence {
     ForwardBatch nextPrefillChunk(int chunk) {
         int end = Math.min(promptLength(), prefilled + chunk);
         return ForwardBatch.single(request.promptIds(), prefilled, end, cache.length());
+    }
+
+    /**
+     * Marks the whole prompt as prefilled by a batched pass whose cache the decode batch holds,
+     * and samples the first token.
+     */
+    void prefilledInBatch(float[] logits, int offset, int vocab, int contextLength) {
+        prefilled = promptLength();
+        state = SequenceState.DECODE;
+        sampleNext(logits, offset, vocab, contextLength);
+    }
+
+    int[] promptIds() {
+        return request.promptIds();
     }
 
     /**
@@ -154,7 +177,19 @@ final class Sequence {
     private void emit(String piece) {
         if (!piece.isEmpty()) {
             text.append(piece);
-            request.listener().accept(new GenerationEvent.Delta(piece, generated.size() - 1, takePendingLogprobs()));
+            notify(new GenerationEvent.Delta(piece, generated.size() - 1, takePendingLogprobs()));
+        }
+    }
+
+    /**
+     * Delivers an event. A listener that throws has lost its consumer (a closed connection, say):
+     * the sequence is cancelled rather than letting the failure reach the engine loop.
+     */
+    private void notify(GenerationEvent event) {
+        try {
+            request.listener().accept(event);
+        } catch (RuntimeException e) {
+            cancelRequested = true;
         }
     }
 
@@ -178,14 +213,14 @@ final class Sequence {
         }
         if (!pendingLogprobs.isEmpty()) {
             // tokens that added no text (a stop token, a held-back stop string) still report logprobs
-            request.listener().accept(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
+            notify(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
         }
         release();
         long now = System.nanoTime();
         GenerationResult result = new GenerationResult(text.toString(), List.copyOf(generated), reason,
                 request.promptIds().length, generated.size(), startedAt - submittedAt,
                 firstTokenAt == 0 ? 0 : firstTokenAt - submittedAt, now - submittedAt, List.copyOf(logprobs));
-        request.listener().accept(new GenerationEvent.Finished(result));
+        notify(new GenerationEvent.Finished(result));
         handle.future().complete(result);
     }
 
@@ -195,11 +230,8 @@ final class Sequence {
             return;
         }
         release();
-        try {
-            request.listener().accept(new GenerationEvent.Failed(error));
-        } finally {
-            handle.future().completeExceptionally(error);
-        }
+        notify(new GenerationEvent.Failed(error));
+        handle.future().completeExceptionally(error);
     }
 
     boolean finished() {

@@ -154,6 +154,22 @@ class EngineLoopTest {
     }
 
     @Test
+    void aListenerThatThrowsCancelsItsSequenceInsteadOfHangingIt() throws Exception {
+        EngineLoop e = engine(100_000, EngineSettings.defaults());
+        GenerationHandle h = e.submit(new GenerationRequest(new int[] {0}, greedy(null, List.of(), true), ev -> {
+            if (ev instanceof GenerationEvent.Delta) {
+                throw new IllegalStateException("connection closed");
+            }
+        }));
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(GenerationCancelledException.class, ex.getCause());
+        GenerationResult next = e.submit(new GenerationRequest(new int[] {0}, greedy(3, List.of(), true), ev -> {}))
+                .result().get(10, TimeUnit.SECONDS);
+        assertEquals(3, next.completionTokens(), "the engine keeps serving");
+        assertAllCachesClosed();
+    }
+
+    @Test
     void fullQueueIsRefusedWithOverload() throws Exception {
         EngineLoop e = engine(100_000, new EngineSettings(1, 1, 512));
         lm.stepDelayMillis = 5;
@@ -186,6 +202,28 @@ class EngineLoopTest {
         }
         assertEquals(4, lm.batchSizes.stream().mapToInt(Integer::intValue).max().orElse(0),
                 "the four decodes shared forward passes");
+        assertAllCachesClosed();
+    }
+
+    @Test
+    void queuedPromptsArePrefilledTogether() throws Exception {
+        EngineLoop e = engine(256, new EngineSettings(8, 16, 512));
+        List<GenerationHandle> wave = new CopyOnWriteArrayList<>();
+        // The wave is submitted from the busy sequence's first delta, i.e. on the engine thread
+        // between two steps, so all four are queued when the engine next admits.
+        GenerationHandle busy = e.submit(new GenerationRequest(new int[] {0, 1}, greedy(6, List.of(), true), ev -> {
+            if (ev instanceof GenerationEvent.Delta && wave.isEmpty()) {
+                for (int i = 0; i < 4; i++) {
+                    wave.add(e.submit(new GenerationRequest(new int[] {i, 1, 2, 3}, greedy(3, List.of(), true), x -> {})));
+                }
+            }
+        }));
+        busy.result().get(10, TimeUnit.SECONDS);
+        assertEquals(4, wave.size());
+        for (GenerationHandle h : wave) {
+            assertEquals(3, h.result().get(10, TimeUnit.SECONDS).completionTokens());
+        }
+        assertTrue(lm.prefillBatchSizes.contains(4), "one prefill pass for the wave: " + lm.prefillBatchSizes);
         assertAllCachesClosed();
     }
 

@@ -19,6 +19,7 @@ final class FakeLm implements CausalLm {
     final AtomicInteger forwards = new AtomicInteger();
     final AtomicInteger repacks = new AtomicInteger();
     final java.util.List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    final java.util.List<Integer> prefillBatchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final int vocab;
     private final IntUnaryOperator nextTokenAtPosition;
     volatile int failAtPosition = -1;
@@ -43,6 +44,9 @@ final class FakeLm implements CausalLm {
     public ForwardResult forward(ForwardBatch batch, KvCache past) {
         forwards.incrementAndGet();
         batchSizes.add(batch.batchSize());
+        if (batch.seqLen() > 1) {
+            prefillBatchSizes.add(batch.batchSize());
+        }
         if (stepDelayMillis > 0) {
             try {
                 Thread.sleep(stepDelayMillis);
