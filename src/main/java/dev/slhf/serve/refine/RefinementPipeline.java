@@ -105,9 +105,14 @@ public final class RefinementPipeline {
                         ? new GenerationCancelledException("refinement cancelled") : cause);
                 return;
             }
-            rounds.add(result);
-            listener.roundFinished(result);
-            nextRound(request, listener, run, rounds, false);
+            try {
+                rounds.add(result);
+                listener.roundFinished(result);
+                nextRound(request, listener, run, rounds, false);
+            } catch (RuntimeException e) {
+                // a failing listener (closed stream) must end the run, never leave it pending
+                run.result().completeExceptionally(e);
+            }
         });
     }
 }
