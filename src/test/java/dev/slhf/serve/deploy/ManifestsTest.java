@@ -83,6 +83,27 @@ class ManifestsTest {
         assertThat(d.at("/spec/template/spec/initContainers/0/image").asText()).isEqualTo("registry.example.com/slhf-models:policy-v1");
     }
 
+    /** The images and the Deployment agree: port, user, working dir (config mount), writable /tmp. */
+    @ParameterizedTest
+    @ValueSource(strings = {"Dockerfile.jvm", "Dockerfile.cuda"})
+    void dockerfileAgreesWithTheDeployment(String dockerfile) throws IOException {
+        String df = Files.readString(Path.of("src/main/docker", dockerfile));
+        ObjectNode d = find(MiniKustomize.render(K8S.resolve("overlays/cpu")), "Deployment/slhf-serve");
+        assertThat(df).containsPattern("(?m)^EXPOSE " + APP.httpPort() + "$");
+        assertThat(df).containsPattern("(?m)^ARG UID=" + d.at("/spec/template/spec/securityContext/runAsUser").asInt() + "$");
+        assertThat(df).containsPattern("(?m)^USER \\$\\{UID}$");
+        // Quarkus reads config/application.properties under the working directory: the ConfigMap's mount
+        assertThat(df).containsPattern("(?m)^WORKDIR /deployments$");
+        assertThat(d.at("/spec/template/spec/containers/0/volumeMounts").findValuesAsText("mountPath"))
+                .contains("/deployments/config", "/tmp", "/models");
+        // native libraries are extracted under /tmp, an emptyDir: the root filesystem stays read-only
+        assertThat(df).contains("DJL_CACHE_DIR=/tmp/djl", "-Djava.io.tmpdir=/tmp");
+        assertThat(d.at("/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(d.at("/spec/template/spec/volumes").findValuesAsText("name")).contains("tmp");
+        assertThat(df).contains("COPY --chown=${UID}:0 target/quarkus-app/lib/ /deployments/lib/",
+                "-jar /deployments/quarkus-run.jar");
+    }
+
     /** The queue-depth HPA and the Prometheus Adapter rule name the gauge the app registers. */
     @Test
     void queueMetricIsTheOneTheAppExports() throws IOException {
