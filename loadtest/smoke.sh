@@ -65,7 +65,8 @@ until [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/models" || true)" =
   fi
   sleep 1
 done
-MODEL=$(curl -s "$BASE/v1/models" | sed -n 's/.*"id" *: *"\([^"]*\)".*/\1/p' | head -n1)
+# The first listed model (a loaded model; the refinement pipeline id, where there is one, comes last).
+MODEL=$(curl -s "$BASE/v1/models" | grep -o '"id" *: *"[^"]*"' | head -n1 | sed 's/.*"\([^"]*\)"$/\1/')
 MODEL=${MODEL:-slhf-tiny}
 echo "smoke: ready, model $MODEL; scenarios $SCENARIOS at ${RATE}/s each, ramp ${RAMP}s + hold ${HOLD}s"
 
