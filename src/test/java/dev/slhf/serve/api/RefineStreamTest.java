@@ -81,6 +81,21 @@ class RefineStreamTest {
     }
 
     @Test
+    void clientsThatAcceptOnlyEventStreamsAreServed() {
+        String events = io.restassured.RestAssured.given().contentType(ContentType.JSON).accept("text/event-stream")
+                .body("{\"prompt\":\"Sort: 3 1 2\",\"rounds\":1,\"temperature\":0,\"max_tokens\":4,\"stream\":true}")
+                .post("/v1/refine").then().statusCode(200).extract().asString();
+        assertEquals("done", Sse.parse(events).get(Sse.parse(events).size() - 1).name());
+        String chunks = io.restassured.RestAssured.given().contentType(ContentType.JSON).accept("text/event-stream")
+                .body("{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":3,\"stream\":true}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
+        assertTrue(chunks.contains("data: [DONE]"), chunks);
+        io.restassured.RestAssured.given().contentType(ContentType.JSON).accept("text/event-stream")
+                .body("{\"prompt\":\"hi\",\"stream\":true,\"rounds\":99}").post("/v1/refine")
+                .then().statusCode(400).body("error.param", org.hamcrest.Matchers.equalTo("rounds"));
+    }
+
+    @Test
     void mistakesFoundBeforeStreamingAreOrdinaryErrors() {
         post("{\"prompt\":\"hi\",\"stream\":true,\"rounds\":99}").then().statusCode(400).contentType(ContentType.JSON)
                 .body("error.param", org.hamcrest.Matchers.equalTo("rounds"));
