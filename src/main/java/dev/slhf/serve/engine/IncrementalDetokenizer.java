@@ -15,6 +15,8 @@ import java.util.Arrays;
  */
 public final class IncrementalDetokenizer {
 
+    private static final int MAX_PENDING_CHARACTER_TOKENS = 3;
+
     private final Tokenizer tokenizer;
     private final boolean skipSpecialTokens;
     private int[] ids = new int[64];
@@ -35,14 +37,32 @@ public final class IncrementalDetokenizer {
         }
         ids[size++] = token;
         String text = tokenizer.decode(ids, prefixOffset, size, skipSpecialTokens);
-        if (text.length() > prefixText.length() && !text.endsWith("\uFFFD") && text.startsWith(prefixText)) {
-            String delta = text.substring(prefixText.length());
-            prefixOffset = readOffset;
-            readOffset = size;
-            prefixText = tokenizer.decode(ids, prefixOffset, readOffset, skipSpecialTokens);
-            return delta;
+        if (!text.endsWith("\uFFFD")) {
+            return release(text, size);
+        }
+        if (size - readOffset > MAX_PENDING_CHARACTER_TOKENS) {
+            // An incomplete character spans at most 3 bytes, hence at most 3 tokens: a replacement
+            // character further back is invalid input that no later token can repair. Release up to
+            // there, so that the decoded window (and the cost of every step) stays bounded.
+            int upTo = size - MAX_PENDING_CHARACTER_TOKENS;
+            String settled = tokenizer.decode(ids, prefixOffset, upTo, skipSpecialTokens);
+            if (text.startsWith(settled)) {
+                return release(settled, upTo);
+            }
         }
         return "";
+    }
+
+    /** Emits what {@code text} (the decode of {@code [prefixOffset, upTo)}) adds, and slides the window. */
+    private String release(String text, int upTo) {
+        if (text.length() <= prefixText.length() || !text.startsWith(prefixText)) {
+            return "";
+        }
+        String delta = text.substring(prefixText.length());
+        prefixOffset = readOffset;
+        readOffset = upTo;
+        prefixText = tokenizer.decode(ids, prefixOffset, readOffset, skipSpecialTokens);
+        return delta;
     }
 
     /** At the end: whatever is still held back, incomplete characters included. */
