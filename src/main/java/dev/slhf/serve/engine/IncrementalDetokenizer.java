@@ -61,7 +61,10 @@ public final class IncrementalDetokenizer {
         String delta = text.substring(prefixText.length());
         prefixOffset = readOffset;
         readOffset = upTo;
-        prefixText = tokenizer.decode(ids, prefixOffset, readOffset, skipSpecialTokens);
+        // With a byte-concatenating decoder the new window's text is exactly what was just released
+        // (the split is at a character boundary): one native decode per token instead of two.
+        prefixText = tokenizer.concatenativeDecode() ? delta
+                : tokenizer.decode(ids, prefixOffset, readOffset, skipSpecialTokens);
         return delta;
     }
 

@@ -19,6 +19,15 @@ public interface Tokenizer extends AutoCloseable {
 
     boolean isSpecial(int id);
 
+    /**
+     * True when decoding is byte concatenation (a ByteLevel decoder: GPT-2, Qwen, Llama 3): then the
+     * decode of two adjacent id ranges, split at a character boundary, is the concatenation of their
+     * decodes. SentencePiece-style decoders (leading-space rules) are not.
+     */
+    default boolean concatenativeDecode() {
+        return false;
+    }
+
     @Override
     void close();
 }

@@ -25,19 +25,24 @@ public final class HfTokenizer implements Tokenizer {
     private final HuggingFaceTokenizer delegate;
     private final Map<String, Integer> addedTokens;
     private final BitSet special;
+    private final boolean byteLevelDecoder;
 
-    private HfTokenizer(HuggingFaceTokenizer delegate, Map<String, Integer> addedTokens, BitSet special) {
+    private HfTokenizer(HuggingFaceTokenizer delegate, Map<String, Integer> addedTokens, BitSet special,
+            boolean byteLevelDecoder) {
         this.delegate = delegate;
         this.addedTokens = addedTokens;
         this.special = special;
+        this.byteLevelDecoder = byteLevelDecoder;
     }
 
     public static HfTokenizer load(Path tokenizerJson) {
         Map<String, Integer> added = new HashMap<>();
         BitSet special = new BitSet();
+        boolean byteLevel;
         try {
             // DJL has no API for the added-token table; read it from the file (already known to be JSON).
             JsonNode root = new ObjectMapper().readTree(tokenizerJson.toFile());
+            byteLevel = "ByteLevel".equals(root.path("decoder").path("type").asText());
             for (JsonNode t : root.path("added_tokens")) {
                 int id = t.path("id").asInt();
                 added.put(t.path("content").asText(), id);
@@ -55,7 +60,7 @@ public final class HfTokenizer implements Tokenizer {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new HfTokenizer(tok, Map.copyOf(added), special);
+            return new HfTokenizer(tok, Map.copyOf(added), special, byteLevel);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException(tokenizerJson, "the tokenizer library rejects it", e);
         }
@@ -89,6 +94,11 @@ public final class HfTokenizer implements Tokenizer {
     @Override
     public boolean isSpecial(int id) {
         return special.get(id);
+    }
+
+    @Override
+    public boolean concatenativeDecode() {
+        return byteLevelDecoder;
     }
 
     @Override
