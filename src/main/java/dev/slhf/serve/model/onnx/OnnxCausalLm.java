@@ -19,7 +19,6 @@ import dev.slhf.serve.model.ModelRuntimeException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +43,10 @@ public final class OnnxCausalLm implements CausalLm {
     private final LmSpec spec;
     private final Set<String> requestedOutputs;
     private ByteBuffer logitsScratch = ByteBuffer.allocateDirect(0);
+    private OnnxTensor pinnedLogits;
+    private final int[] pinnedShape = new int[2];
+    private final ByteBuffer[] inputScratch = {ByteBuffer.allocateDirect(0), ByteBuffer.allocateDirect(0),
+        ByteBuffer.allocateDirect(0)};
 
     private OnnxCausalLm(OrtEnvironment env, OrtSession session, GraphSignature graph, LmSpec spec) {
         this.env = env;
@@ -123,17 +126,16 @@ public final class OnnxCausalLm implements CausalLm {
         OrtSession.Result result = null;
         try {
             Map<String, OnnxTensorLike> inputs = new HashMap<>();
-            inputs.put(GraphSignature.INPUT_IDS, track(created, longTensor(batch.inputIds(), b, s)));
-            inputs.put(GraphSignature.ATTENTION_MASK, track(created, longTensor(batch.attentionMask(), b, total)));
+            inputs.put(GraphSignature.INPUT_IDS, track(created, longTensor(0, batch.inputIds(), b, s)));
+            inputs.put(GraphSignature.ATTENTION_MASK, track(created, longTensor(1, batch.attentionMask(), b, total)));
             if (graph.hasPositionIds()) {
-                inputs.put(GraphSignature.POSITION_IDS, track(created, longTensor(batch.positionIds(), b, s)));
+                inputs.put(GraphSignature.POSITION_IDS, track(created, longTensor(2, batch.positionIds(), b, s)));
             }
             for (int i = 0; i < spec.numLayers(); i++) {
                 inputs.put(graph.pastKeyNames().get(i), cache.key(i));
                 inputs.put(graph.pastValueNames().get(i), cache.value(i));
             }
-            OnnxTensor logits = track(created, pinnedLogits(b, s));
-            result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, logits));
+            result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, pinnedLogits(b, s)));
             float[] last = lastRows(b, s);
             KvCache next = presentCache(result, b, total);
             result = null; // ownership moved to the cache
@@ -193,12 +195,35 @@ public final class OnnxCausalLm implements CausalLm {
         }
     }
 
-    private OnnxTensor longTensor(long[] data, int rows, int cols) throws OrtException {
-        return OnnxTensor.createTensor(env, LongBuffer.wrap(data), new long[] {rows, cols});
+    /**
+     * An int64 input tensor over reusable native memory: a heap array would make ORT Java allocate
+     * a fresh direct buffer per tensor per step. {@code slot} picks one of the three input buffers.
+     */
+    private OnnxTensor longTensor(int slot, long[] data, int rows, int cols) throws OrtException {
+        int bytes = data.length * Long.BYTES;
+        if (inputScratch[slot].capacity() < bytes) {
+            inputScratch[slot] = ByteBuffer.allocateDirect(Math.max(bytes, 2 * inputScratch[slot].capacity()))
+                    .order(ByteOrder.nativeOrder());
+        }
+        ByteBuffer view = inputScratch[slot].duplicate().order(ByteOrder.nativeOrder());
+        view.clear().limit(bytes);
+        view = view.slice().order(ByteOrder.nativeOrder());
+        view.asLongBuffer().put(data);
+        return OnnxTensor.createTensor(env, view, new long[] {rows, cols}, OnnxJavaType.INT64);
     }
 
-    /** A view over the reusable scratch buffer shaped as this step's logits. */
+    /**
+     * A view over the reusable scratch buffer shaped as this step's logits. The tensor itself is
+     * kept while the shape repeats (every decode step of an unchanged batch).
+     */
     private OnnxTensor pinnedLogits(int b, int s) throws OrtException {
+        if (pinnedLogits != null && pinnedShape[0] == b && pinnedShape[1] == s) {
+            return pinnedLogits;
+        }
+        if (pinnedLogits != null) {
+            pinnedLogits.close();
+            pinnedLogits = null;
+        }
         int elem = graph.logitsType() == OnnxJavaType.FLOAT16 ? 2 : 4;
         long bytes = (long) b * s * spec.vocabSize() * elem;
         if (bytes > Integer.MAX_VALUE) {
@@ -211,7 +236,10 @@ public final class OnnxCausalLm implements CausalLm {
         view.clear().limit((int) bytes);
         view = view.slice().order(ByteOrder.nativeOrder());
         long[] shape = {b, s, spec.vocabSize()};
-        return OnnxTensor.createTensor(env, view, shape, graph.logitsType());
+        pinnedLogits = OnnxTensor.createTensor(env, view, shape, graph.logitsType());
+        pinnedShape[0] = b;
+        pinnedShape[1] = s;
+        return pinnedLogits;
     }
 
     private float[] lastRows(int b, int s) {
@@ -266,6 +294,10 @@ public final class OnnxCausalLm implements CausalLm {
 
     @Override
     public void close() {
+        if (pinnedLogits != null) {
+            pinnedLogits.close();
+            pinnedLogits = null;
+        }
         try {
             session.close();
         } catch (OrtException e) {
