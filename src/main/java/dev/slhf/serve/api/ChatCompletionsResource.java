@@ -50,8 +50,10 @@ public class ChatCompletionsResource {
     private final Pipelines pipelines;
     private final ServingMeters meters;
     private final HttpBodies bodies;
+    private final RequestLimits limits;
 
-    public ChatCompletionsResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies) {
+    public ChatCompletionsResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies, RequestLimits limits) {
+        this.limits = limits;
         this.pipelines = pipelines;
         this.meters = meters;
         this.bodies = bodies;
@@ -74,7 +76,7 @@ public class ChatCompletionsResource {
         if (request.model() == null) {
             throw new InvalidRequestException("model", "'model' is required");
         }
-        SamplingParams params = request.samplingParams();
+        SamplingParams params = limits.withDeadline(request.samplingParams());
         List<ChatMessage> conversation = RequestFields.messages(request.messages(), "messages");
         String id = Ids.next("chatcmpl-");
         long created = Ids.nowSeconds();
@@ -87,7 +89,7 @@ public class ChatCompletionsResource {
                     : bodies.json(pipelineResponse(pipeline, refinement, id, created));
         }
         LoadedModel model = pipelines.models().registry().get(request.model(), "model");
-        int n = Choices.n(request.n());
+        int n = limits.n(request.n());
         int[] prompt = model.encodeChat(conversation);
         if (request.streaming()) {
             return bodies.sse(Choices.stream(model, prompt, params, n, meters, bodies,

@@ -41,8 +41,10 @@ public class CompletionsResource {
     private final Pipelines pipelines;
     private final ServingMeters meters;
     private final HttpBodies bodies;
+    private final RequestLimits limits;
 
-    public CompletionsResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies) {
+    public CompletionsResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies, RequestLimits limits) {
+        this.limits = limits;
         this.pipelines = pipelines;
         this.meters = meters;
         this.bodies = bodies;
@@ -65,7 +67,7 @@ public class CompletionsResource {
             throw new InvalidRequestException("model", "'model' is required");
         }
         String text = request.promptText();
-        SamplingParams params = request.samplingParams();
+        SamplingParams params = limits.withDeadline(request.samplingParams());
         String id = Ids.next("cmpl-");
         long created = Ids.nowSeconds();
         if (request.model().equals(pipelines.id())) {
@@ -83,7 +85,7 @@ public class CompletionsResource {
                             r.rounds().stream().map(RefineResponse.RoundDto::of).toList())));
         }
         LoadedModel model = pipelines.models().registry().get(request.model(), "model");
-        int n = Choices.n(request.n());
+        int n = limits.n(request.n());
         int[] prompt = model.encode(text);
         boolean logprobs = params.wantsLogprobs();
         if (request.streaming()) {

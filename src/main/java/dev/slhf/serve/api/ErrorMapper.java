@@ -8,7 +8,9 @@ import dev.slhf.serve.app.upstream.UpstreamFailedException;
 import dev.slhf.serve.engine.EngineException;
 import dev.slhf.serve.engine.EngineOverloadedException;
 import dev.slhf.serve.engine.GenerationCancelledException;
+import dev.slhf.serve.engine.GenerationTimedOutException;
 import dev.slhf.serve.engine.InvalidRequestException;
+import dev.slhf.serve.engine.ModelUnavailableException;
 import dev.slhf.serve.engine.UnknownModelException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -58,6 +60,10 @@ public class ErrorMapper {
                 type = "invalid_request_error";
             } else if (e instanceof EngineOverloadedException) {
                 type = "server_overloaded";
+            } else if (e instanceof ModelUnavailableException) {
+                type = "service_unavailable";
+            } else if (e instanceof GenerationTimedOutException) {
+                type = "timeout";
             } else if (e instanceof GenerationCancelledException) {
                 type = "service_unavailable";
             } else {
@@ -82,6 +88,13 @@ public class ErrorMapper {
         }
         if (failure instanceof EngineOverloadedException) {
             return 429;
+        }
+        if (failure instanceof ModelUnavailableException) {
+            return 503;
+        }
+        if (failure instanceof GenerationTimedOutException) {
+            // the server gave up on its own work: a gateway-style timeout, retryable, not the client's fault
+            return 504;
         }
         if (failure instanceof GenerationCancelledException) {
             return 503;

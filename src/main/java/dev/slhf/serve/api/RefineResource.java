@@ -29,8 +29,10 @@ public class RefineResource {
     private final Pipelines pipelines;
     private final ServingMeters meters;
     private final HttpBodies bodies;
+    private final RequestLimits limits;
 
-    public RefineResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies) {
+    public RefineResource(Pipelines pipelines, ServingMeters meters, HttpBodies bodies, RequestLimits limits) {
+        this.limits = limits;
         this.pipelines = pipelines;
         this.meters = meters;
         this.bodies = bodies;
@@ -51,6 +53,7 @@ public class RefineResource {
         var config = pipelines.models().config().refine();
         RefinementRequest request = body.toRequest(config.rounds(), config.maxRounds(),
                 pipelines.models().followerPrompt());
+        request = request.withSampling(limits.withDeadline(request.sampling()));
         RefinementPipeline pipeline = pipelines.pipeline(body.leader(), body.follower());
         String id = Ids.next("refine-");
         long created = Ids.nowSeconds();

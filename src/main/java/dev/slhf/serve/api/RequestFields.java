@@ -82,8 +82,16 @@ public final class RequestFields {
     /** OpenAI's defaults: temperature 1, top_p 1, no top_k/min_p/penalty, up to the context. */
     public static SamplingParams sampling(Double temperature, Double topP, Integer topK, Double minP,
             Double repetitionPenalty, Long seed, Integer maxTokens, JsonNode stop, Integer topLogprobs) {
+        return sampling(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, topLogprobs, null);
+    }
+
+    /** As above, with vLLM's {@code ignore_eos} (generate up to max_tokens even past end-of-sequence). */
+    public static SamplingParams sampling(Double temperature, Double topP, Integer topK, Double minP,
+            Double repetitionPenalty, Long seed, Integer maxTokens, JsonNode stop, Integer topLogprobs,
+            Boolean ignoreEos) {
         return new SamplingParams(orDefault(temperature, 1.0), orDefault(topP, 1.0), topK == null ? 0 : topK,
-                orDefault(minP, 0.0), orDefault(repetitionPenalty, 1.0), seed, maxTokens, stop(stop), false, topLogprobs);
+                orDefault(minP, 0.0), orDefault(repetitionPenalty, 1.0), seed, maxTokens, stop(stop),
+                Boolean.TRUE.equals(ignoreEos), topLogprobs);
     }
 
     public static double orDefault(Double value, double fallback) {

@@ -28,7 +28,10 @@ final class DemoModels {
 
     private DemoModels() {}
 
-    static Map<String, LoadedModel> load(Function<String, EngineMetrics> metrics) {
+    static Map<String, LoadedModel> load(Function<String, EngineMetrics> metrics, SlhfConfig.Limits limits) {
+        EngineSettings base = EngineSettings.defaults();
+        EngineSettings settings = new EngineSettings(base.maxBatchSize(), base.maxWaiting(), base.maxBatchTokens(),
+                limits.maxPromptTokens().orElse(0), limits.maxTokens().orElse(0));
         List<String> names = new ArrayList<>(List.of(SLHF_TINY)); // always attempted: a missing one fails with its path
         if (Files.isDirectory(ROOT)) {
             try (Stream<Path> dirs = Files.list(ROOT)) {
@@ -42,7 +45,7 @@ final class DemoModels {
         try {
             for (String name : names) {
                 out.put(name, ModelLoader.load(name, ROOT.resolve(name), OnnxOptions.defaults(),
-                        EngineSettings.defaults(), metrics.apply(name)));
+                        settings, metrics.apply(name)));
             }
         } catch (RuntimeException e) {
             out.values().forEach(LoadedModel::close);

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Micrometer view of one model's engine loop (names as vLLM's where they exist):
  * {@code slhf_num_requests_running/waiting}, {@code slhf_batch_size}, {@code slhf_queue_seconds},
- * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total}.
+ * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total} (of which
+ * {@code slhf_requests_timed_out_total} ran past their deadline).
  */
 final class EngineMeters implements EngineMetrics {
 
@@ -21,6 +22,7 @@ final class EngineMeters implements EngineMetrics {
     private final Timer prefill;
     private final Timer decode;
     private final Counter cancelled;
+    private final Counter timedOut;
 
     EngineMeters(MeterRegistry registry, String model) {
         this.batchSize = DistributionSummary.builder("slhf.batch.size").description("Rows per decode forward pass")
@@ -33,6 +35,9 @@ final class EngineMeters implements EngineMetrics {
         this.decode = Timer.builder("slhf.step").description("Duration of one engine forward pass")
                 .tag("model", model).tag("phase", "decode").publishPercentileHistogram().register(registry);
         this.cancelled = Counter.builder("slhf.requests.cancelled").description("Generations cancelled before finishing")
+                .tag("model", model).register(registry);
+        this.timedOut = Counter.builder("slhf.requests.timed.out")
+                .description("Generations stopped because their request passed slhf.limits.request-timeout")
                 .tag("model", model).register(registry);
     }
 
@@ -62,5 +67,10 @@ final class EngineMeters implements EngineMetrics {
     @Override
     public void cancelled() {
         cancelled.increment();
+    }
+
+    @Override
+    public void timedOut() {
+        timedOut.increment();
     }
 }

@@ -27,10 +27,22 @@ public final class ModelLoader {
 
     private ModelLoader() {}
 
-    public static LoadedModel load(String name, SlhfConfig.ModelConfig config, EngineMetrics metrics) {
+    public static LoadedModel load(String name, SlhfConfig.ModelConfig config, SlhfConfig.Limits limits,
+            EngineMetrics metrics) {
+        OnnxOptions.Device device;
+        try {
+            device = OnnxOptions.device(config.device());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("slhf.models." + name + ".device: " + e.getMessage());
+        }
         return load(name, Path.of(config.path().orElseThrow()),
-                new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads()),
-                new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens()), metrics);
+                new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads(), device, config.deviceId()),
+                settings(config, limits), metrics);
+    }
+
+    static EngineSettings settings(SlhfConfig.ModelConfig config, SlhfConfig.Limits limits) {
+        return new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens(),
+                limits.maxPromptTokens().orElse(0), limits.maxTokens().orElse(0));
     }
 
     public static LoadedModel load(String name, Path directory, OnnxOptions onnx, EngineSettings settings) {

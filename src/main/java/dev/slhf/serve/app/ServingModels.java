@@ -29,8 +29,9 @@ public class ServingModels {
     public ServingModels(SlhfConfig config, MeterRegistry meters) {
         this.config = config;
         Map<String, LoadedModel> loaded = new LinkedHashMap<>();
+        Map<String, String> missing = new LinkedHashMap<>();
         if (config.models().isEmpty()) {
-            loaded.putAll(DemoModels.load(name -> new EngineMeters(meters, name)));
+            loaded.putAll(DemoModels.load(name -> new EngineMeters(meters, name), config.limits()));
         } else {
             config.models().forEach((name, mc) -> {
                 if (mc.path().isPresent() == mc.upstream().isPresent()) {
@@ -48,8 +49,18 @@ public class ServingModels {
             }
             try {
                 config.models().forEach((name, mc) -> {
-                    if (mc.path().isPresent()) {
-                        loaded.put(name, ModelLoader.load(name, mc, new EngineMeters(meters, name)));
+                    if (mc.path().isEmpty()) {
+                        return;
+                    }
+                    try {
+                        loaded.put(name, ModelLoader.load(name, mc, config.limits(), new EngineMeters(meters, name)));
+                    } catch (RuntimeException e) {
+                        if (!mc.optional()) {
+                            throw e;
+                        }
+                        // optional: serve the others; readiness and requests naming it say why it is absent
+                        LOG.errorf("Optional model '%s' failed to load and is not served: %s", name, e.getMessage());
+                        missing.put(name, e.getMessage());
                     }
                 });
             } catch (RuntimeException e) {
@@ -57,7 +68,7 @@ public class ServingModels {
                 throw e;
             }
         }
-        this.registry = new ModelRegistry(loaded);
+        this.registry = new ModelRegistry(loaded, missing);
         registry.all().forEach(m -> EngineMeters.registerGauges(meters, m));
         this.followerPrompt = config.refine().followerPrompt().map(FollowerPrompt::new).orElse(FollowerPrompt.paper());
         LOG.infof("Refinement pipeline: leader '%s', follower '%s'%s, %d rounds by default", config.leader(),

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -24,6 +25,25 @@ public interface SlhfConfig {
     String follower();
 
     Refine refine();
+
+    /** Per-request limits (see README, "Operating safely"). */
+    Limits limits();
+
+    /**
+     * API keys clients must send as {@code Authorization: Bearer <key>}; none configured means no
+     * authentication. Also read from {@code SLHF_API_KEYS} (comma-separated) like any property.
+     */
+    @WithName("api-keys")
+    Optional<List<String>> apiKeys();
+
+    /** A file with one API key per line (a mounted Kubernetes Secret); merged with {@link #apiKeys()}. */
+    @WithName("api-keys-file")
+    Optional<String> apiKeysFile();
+
+    /** Path prefixes reachable without a key, so probes and Prometheus keep working. */
+    @WithName("public-paths")
+    @WithDefault("/q/health,/q/metrics")
+    List<String> publicPaths();
 
     interface ModelConfig {
         /** Directory in optimum's text-generation-with-past layout; exactly one of this and {@link #upstream()}. */
@@ -54,6 +74,22 @@ public interface SlhfConfig {
         @WithName("max-batch-tokens")
         @WithDefault("512")
         int maxBatchTokens();
+
+        /** Where ONNX Runtime runs it: {@code cpu}, or {@code cuda} (needs the {@code -Pcuda} build). */
+        @WithDefault("cpu")
+        String device();
+
+        /** CUDA device ordinal when {@code device=cuda}. */
+        @WithName("device-id")
+        @WithDefault("0")
+        int deviceId();
+
+        /**
+         * When true, a model that fails to load is logged and left out instead of stopping the
+         * process; readiness then names it under {@code missing}.
+         */
+        @WithDefault("false")
+        boolean optional();
     }
 
     /** A foreign leader: {@code POST <url>/chat/completions} on an OpenAI-compatible server. */
@@ -71,6 +107,26 @@ public interface SlhfConfig {
         /** Connect plus answer time before the request fails with 504. */
         @WithDefault("60s")
         Duration timeout();
+    }
+
+    interface Limits {
+        /** Most prompt tokens one request may send (after the chat template); unset: the model's context. */
+        @WithName("max-prompt-tokens")
+        OptionalInt maxPromptTokens();
+
+        /** Largest {@code max_tokens} a request may ask for, and the default cap when it does not ask. */
+        @WithName("max-tokens")
+        OptionalInt maxTokens();
+
+        /** Largest {@code n} (choices per request). */
+        @WithName("max-n")
+        @WithDefault("16")
+        int maxN();
+
+        /** Wall time one request may take, queueing and every refinement round included. */
+        @WithName("request-timeout")
+        @WithDefault("300s")
+        Duration requestTimeout();
     }
 
     interface Refine {

@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one thread that owns a model: its session, every KV cache and the running set (the shape
@@ -40,6 +41,9 @@ public final class EngineLoop implements AutoCloseable {
     private final EngineMetrics metrics;
     private final Thread thread;
     private volatile boolean stopping;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    /** Set by {@link #abortAll}; the engine thread fails everything in flight at its next step. */
+    private volatile EngineException abort;
     private volatile int runningCount;
 
     public EngineLoop(String modelName, CausalLm lm, Tokenizer tokenizer, Set<Integer> stopTokenIds, int contextLength,
@@ -96,6 +100,15 @@ public final class EngineLoop implements AutoCloseable {
                     + " in the prompt, " + requested + " for the completion). Please reduce max_tokens or the prompt.",
                     "context_length_exceeded");
         }
+        if (settings.maxPromptTokens() > 0 && promptTokens > settings.maxPromptTokens()) {
+            throw new InvalidRequestException("messages", "The prompt has " + promptTokens
+                    + " tokens, more than this server's limit of " + settings.maxPromptTokens()
+                    + " (slhf.limits.max-prompt-tokens). Please shorten the prompt.", "prompt_too_long");
+        }
+        if (settings.maxNewTokens() > 0 && requested != null && requested > settings.maxNewTokens()) {
+            throw new InvalidRequestException("max_tokens", "max_tokens is " + requested + ", more than this server's"
+                    + " limit of " + settings.maxNewTokens() + " (slhf.limits.max-tokens).", "max_tokens_too_large");
+        }
         for (int id : request.promptIds()) {
             if (id < 0 || id >= lm.spec().vocabSize()) {
                 throw new InvalidRequestException("prompt", "token id " + id + " is outside the vocabulary");
@@ -105,6 +118,9 @@ public final class EngineLoop implements AutoCloseable {
             throw new EngineOverloadedException(modelName, 1);
         }
         int maxTokens = requested != null ? requested : contextLength - promptTokens;
+        if (requested == null && settings.maxNewTokens() > 0) {
+            maxTokens = Math.min(maxTokens, settings.maxNewTokens());
+        }
         Sequence[] self = new Sequence[1];
         Sequence seq = new Sequence(request, tokenizer, stopTokenIds, maxTokens, () -> cancel(self[0]));
         self[0] = seq;
@@ -126,6 +142,11 @@ public final class EngineLoop implements AutoCloseable {
     private void run() {
         try {
             while (!stopping) {
+                EngineException reason = abort;
+                if (reason != null) {
+                    abort = null;
+                    drain(reason);
+                }
                 admit();
                 if (prefilling.isEmpty() && batch.size() == 0) {
                     continue;
@@ -169,6 +190,10 @@ public final class EngineLoop implements AutoCloseable {
             seq.fail(new GenerationCancelledException("cancelled before it started"));
             return;
         }
+        if (seq.pastDeadline()) {
+            timeOut(seq);
+            return;
+        }
         seq.start();
         metrics.dequeued(seq.queueNanos());
         prefilling.add(seq);
@@ -180,15 +205,32 @@ public final class EngineLoop implements AutoCloseable {
             Sequence seq = it.next();
             if (seq.cancelRequested()) {
                 cancel(seq, it);
+            } else if (seq.pastDeadline()) {
+                timeOut(seq);
+                it.remove();
             }
         }
         batch.forEach(seq -> {
             if (seq.cancelRequested() && !seq.finished()) {
                 metrics.cancelled();
                 seq.fail(new GenerationCancelledException("cancelled by the caller"));
+            } else if (!seq.finished() && seq.pastDeadline()) {
+                timeOut(seq);
             }
         });
         batch.dropFinished();
+        // Queued requests past their deadline are answered now rather than when a slot frees up.
+        for (Sequence seq : waiting) {
+            if (seq.pastDeadline() && waiting.remove(seq)) {
+                timeOut(seq);
+            }
+        }
+    }
+
+    private void timeOut(Sequence seq) {
+        metrics.cancelled();
+        metrics.timedOut();
+        seq.fail(new GenerationTimedOutException(seq.deadline()));
     }
 
     private void cancel(Sequence seq, Iterator<Sequence> it) {
@@ -305,25 +347,56 @@ public final class EngineLoop implements AutoCloseable {
 
     private void drain(EngineException reason) {
         for (Sequence seq : prefilling) {
+            metrics.cancelled();
             seq.fail(reason);
         }
         prefilling.clear();
+        batch.forEach(s -> {
+            if (!s.finished()) {
+                metrics.cancelled();
+            }
+        });
         batch.failAll(reason);
         Sequence seq;
         while ((seq = waiting.poll()) != null) {
+            metrics.cancelled();
             seq.fail(reason);
         }
         runningCount = 0;
     }
 
+    /**
+     * Fails every queued and running generation with {@code reason} at the next step (within one
+     * step, or 200 ms when idle) while the engine keeps accepting new work: how a draining server
+     * ends what it could not finish in time, so each stream still gets its error event and end.
+     */
+    public void abortAll(EngineException reason) {
+        abort = reason;
+    }
+
+    /** False once the engine thread has died: nothing would ever answer again (liveness). */
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
     /** Stops the loop, failing whatever is still queued or running, then releases the model. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return; // closed by the drain already, then again by CDI at shutdown
+        }
         stopping = true;
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (thread.isAlive()) {
+            // releasing the session under a running forward pass would crash the JVM; the process is
+            // going away anyway, so leaking it is the safe choice
+            LOG.log(System.Logger.Level.WARNING, "engine of model '" + modelName + "' did not stop within 10 s;"
+                    + " leaving its ONNX session open");
+            return;
         }
         lm.close();
         tokenizer.close();

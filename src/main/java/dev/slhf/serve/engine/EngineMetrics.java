@@ -18,4 +18,7 @@ public interface EngineMetrics {
 
     /** A sequence was cancelled (client gone, timeout, shutdown). */
     default void cancelled() {}
+
+    /** Of the cancellations, one that happened because the request ran past its deadline. */
+    default void timedOut() {}
 }

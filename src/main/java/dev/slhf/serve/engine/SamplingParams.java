@@ -13,6 +13,10 @@ import java.util.List;
  * @param topLogprobs null: no log-probabilities; k >= 0: report each sampled token's
  *                   log-probability and the k most likely alternatives (of the raw model
  *                   distribution, before penalties and temperature, as vLLM reports them)
+ * @param deadline    null: no time limit; otherwise the engine fails the generation with
+ *                    {@link GenerationTimedOutException} once it passes (queue time included). It
+ *                    lives here because these settings reach every round of a refinement, so one
+ *                    request-wide deadline covers the whole request.
  */
 public record SamplingParams(
         double temperature,
@@ -24,7 +28,8 @@ public record SamplingParams(
         Integer maxTokens,
         List<String> stop,
         boolean ignoreEos,
-        Integer topLogprobs) {
+        Integer topLogprobs,
+        Deadline deadline) {
 
     public static final int MAX_STOP_STRINGS = 16;
     public static final int MAX_TOP_LOGPROBS = 20;
@@ -38,8 +43,13 @@ public record SamplingParams(
     }
 
     public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty, Long seed,
+            Integer maxTokens, List<String> stop, boolean ignoreEos, Integer topLogprobs) {
+        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, topLogprobs, null);
+    }
+
+    public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty, Long seed,
             Integer maxTokens, List<String> stop, boolean ignoreEos) {
-        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, null);
+        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, null, null);
     }
 
     public boolean wantsLogprobs() {
@@ -55,7 +65,13 @@ public record SamplingParams(
     }
 
     public SamplingParams withMaxTokens(Integer value) {
-        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, value, stop, ignoreEos, topLogprobs);
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, value, stop, ignoreEos, topLogprobs,
+                deadline);
+    }
+
+    public SamplingParams withDeadline(Deadline value) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos,
+                topLogprobs, value);
     }
 
     private static void validate(double temperature, double topP, int topK, double minP, double repetitionPenalty,

@@ -66,6 +66,16 @@ final class Sequence {
         cancelRequested = true;
     }
 
+    /** True once the request's deadline (if it has one) has passed. */
+    boolean pastDeadline() {
+        Deadline deadline = request.params().deadline();
+        return deadline != null && deadline.passed();
+    }
+
+    Deadline deadline() {
+        return request.params().deadline();
+    }
+
     /** Leaves the queue and starts prefill; the cache comes with the first prefill pass. */
     void start() {
         this.startedAt = System.nanoTime();

@@ -30,4 +30,8 @@ public record RefinementRequest(
             FollowerPrompt followerPrompt) {
         this(prompt, draft, rounds, sampling, followerPrompt, false);
     }
+
+    public RefinementRequest withSampling(SamplingParams value) {
+        return new RefinementRequest(prompt, draft, rounds, value, followerPrompt, stopWhenUnchanged);
+    }
 }

@@ -27,14 +27,16 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM extra", defaultValue = "1.0") Double repetitionPenalty,
         @Schema(description = "Choice i uses seed + i") Long seed,
         @Schema(description = "A stop string or an array of them") JsonNode stop,
-        @Schema(description = "Choices, each a separate generation; at most " + Choices.MAX_N, defaultValue = "1") Integer n,
+        @Schema(description = "Choices, each a separate generation; at most slhf.limits.max-n (16)", defaultValue = "1") Integer n,
         @Schema(defaultValue = "false") Boolean stream,
         StreamOptions streamOptions,
         @Schema(description = "Return the log-probability of each generated token", defaultValue = "false")
         Boolean logprobs,
         @Schema(description = "Alternatives per token, 0..20; needs logprobs") Integer topLogprobs,
         @Schema(description = "Accepted and ignored") String user,
-        @Schema(description = "Pipeline id only: follower rounds; default slhf.refine.rounds") Integer refinementRounds) {
+        @Schema(description = "Pipeline id only: follower rounds; default slhf.refine.rounds") Integer refinementRounds,
+        @Schema(description = "vLLM extra: keep generating up to max_tokens past end-of-sequence", defaultValue = "false")
+        Boolean ignoreEos) {
 
     public SamplingParams samplingParams() {
         if (maxTokens != null && maxCompletionTokens != null && !maxTokens.equals(maxCompletionTokens)) {
@@ -46,7 +48,7 @@ public record ChatCompletionRequest(
             throw new InvalidRequestException("top_logprobs", "top_logprobs requires logprobs: true");
         }
         Integer top = Boolean.TRUE.equals(logprobs) ? (topLogprobs == null ? 0 : topLogprobs) : null;
-        return RequestFields.sampling(temperature, topP, topK, minP, repetitionPenalty, seed, limit, stop, top);
+        return RequestFields.sampling(temperature, topP, topK, minP, repetitionPenalty, seed, limit, stop, top, ignoreEos);
     }
 
     public boolean streaming() {

@@ -26,19 +26,7 @@ import java.util.function.BiConsumer;
  */
 public final class Choices {
 
-    public static final int MAX_N = 16;
-
     private Choices() {}
-
-    public static int n(Integer n) {
-        if (n == null) {
-            return 1;
-        }
-        if (n < 1 || n > MAX_N) {
-            throw new InvalidRequestException("n", "n must be between 1 and " + MAX_N + ", got " + n);
-        }
-        return n;
-    }
 
     /** How one streaming endpoint writes its frames. */
     public interface StreamFormat {
@@ -137,6 +125,6 @@ public final class Choices {
             return p;
         }
         return new SamplingParams(p.temperature(), p.topP(), p.topK(), p.minP(), p.repetitionPenalty(),
-                p.seed() + choice, p.maxTokens(), p.stop(), p.ignoreEos(), p.topLogprobs());
+                p.seed() + choice, p.maxTokens(), p.stop(), p.ignoreEos(), p.topLogprobs(), p.deadline());
     }
 }

@@ -6,6 +6,7 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.slhf.serve.model.CausalLm;
@@ -69,13 +70,13 @@ public final class OnnxCausalLm implements CausalLm {
             so.setInterOpNumThreads(Math.max(1, options.interOpThreads()));
             so.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
             so.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            String provider = executionProvider(env, so, options, manifest);
             // Loading by path (not bytes) lets ORT find external data (model.onnx_data) next to it.
             session = env.createSession(manifest.modelFile().toString(), so);
             GraphSignature graph = GraphSignature.read(manifest.modelFile(), session.getInputInfo(),
                     session.getOutputInfo(), manifest.config());
             LmSpec spec = new LmSpec(graph.vocabSize(), graph.numLayers(), graph.numKvHeads(), graph.headDim(),
-                    graph.hasPositionIds(), graph.kvType() == OnnxJavaType.FLOAT16 ? "float16" : "float32",
-                    "CPUExecutionProvider");
+                    graph.hasPositionIds(), graph.kvType() == OnnxJavaType.FLOAT16 ? "float16" : "float32", provider);
             return new OnnxCausalLm(env, session, graph, spec);
         } catch (OrtException e) {
             closeQuietly(session);
@@ -84,6 +85,26 @@ public final class OnnxCausalLm implements CausalLm {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * Registers the requested execution provider. CUDA must be really available: silently falling
+     * back to the CPU would serve at a fraction of the expected speed with nothing in the logs to
+     * say why, so asking for CUDA on a CPU-only build stops the load with the way out.
+     */
+    private static String executionProvider(OrtEnvironment env, OrtSession.SessionOptions so, OnnxOptions options,
+            ModelManifest manifest) throws OrtException {
+        if (options.device() == OnnxOptions.Device.CPU) {
+            return "CPUExecutionProvider";
+        }
+        if (!OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA)) {
+            throw new ModelLoadException(manifest.modelFile(), "device=cuda was requested, but this ONNX Runtime build"
+                    + " has no CUDA execution provider (available: " + OrtEnvironment.getAvailableProviders()
+                    + "). Build with ./mvnw -Pcuda (com.microsoft.onnxruntime:onnxruntime_gpu) and run on a machine with"
+                    + " an NVIDIA GPU, CUDA 12 and cuDNN 9, or set device=cpu", null);
+        }
+        so.addCUDA(options.deviceId());
+        return "CUDAExecutionProvider:" + options.deviceId();
     }
 
     @Override
