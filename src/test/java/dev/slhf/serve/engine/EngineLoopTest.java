@@ -252,4 +252,64 @@ class EngineLoopTest {
         assertTrue(lm.repacks.get() < passes / 2, "re-packed " + lm.repacks.get() + " times in " + passes + " passes");
         assertAllCachesClosed();
     }
+
+    @Test
+    void aRequestPastItsDeadlineIsStoppedWithinAStepAndFreesItsSlot() throws Exception {
+        EngineLoop e = engine(100_000, new EngineSettings(1, 4, 512));
+        lm.stepDelayMillis = 2;
+        SamplingParams slow = greedy(50_000, List.of(), true).withDeadline(Deadline.after(java.time.Duration.ofMillis(150)));
+        GenerationHandle late = e.submit(new GenerationRequest(new int[] {0}, slow, ev -> {}));
+        // queued behind it in the single slot: runs only once the late one has left
+        GenerationHandle next = e.submit(new GenerationRequest(new int[] {0}, greedy(5, List.of(), true), ev -> {}));
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> late.result().get(10, TimeUnit.SECONDS));
+        GenerationTimedOutException timedOut = assertInstanceOf(GenerationTimedOutException.class, ex.getCause());
+        assertEquals("request_timeout", timedOut.code());
+        assertEquals(5, next.result().get(10, TimeUnit.SECONDS).completionTokens());
+        assertAllCachesClosed();
+    }
+
+    @Test
+    void aQueuedRequestPastItsDeadlineNeverStarts() throws Exception {
+        EngineLoop e = engine(100_000, EngineSettings.defaults());
+        SamplingParams expired = greedy(5, List.of(), true).withDeadline(new Deadline(System.nanoTime() - 1,
+                java.time.Duration.ofMillis(1)));
+        GenerationHandle h = e.submit(new GenerationRequest(new int[] {0}, expired, ev -> {}));
+        ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(GenerationTimedOutException.class, ex.getCause());
+        assertEquals(0, lm.forwards.get(), "no forward pass for an expired request");
+    }
+
+    @Test
+    void tokenLimitsRefuseUpFrontAndCapTheDefault() throws Exception {
+        EngineLoop e = engine(1000, new EngineSettings(4, 8, 512, 3, 7));
+        InvalidRequestException longPrompt = assertThrows(InvalidRequestException.class,
+                () -> e.submit(new GenerationRequest(new int[] {0, 1, 2, 3}, greedy(1, List.of(), true), ev -> {})));
+        assertEquals("prompt_too_long", longPrompt.code());
+        InvalidRequestException tooMany = assertThrows(InvalidRequestException.class,
+                () -> e.submit(new GenerationRequest(new int[] {0}, greedy(8, List.of(), true), ev -> {})));
+        assertEquals("max_tokens_too_large", tooMany.code());
+        GenerationResult r = e.submit(new GenerationRequest(new int[] {0}, greedy(null, List.of(), true), ev -> {}))
+                .result().get(10, TimeUnit.SECONDS);
+        assertEquals(7, r.completionTokens(), "without max_tokens the server's cap applies, not the context");
+        assertEquals(FinishReason.LENGTH, r.finishReason());
+    }
+
+    @Test
+    void abortAllFailsEverythingInFlightAndTheEngineServesOnAfterwards() throws Exception {
+        EngineLoop e = engine(100_000, new EngineSettings(2, 8, 512));
+        lm.stepDelayMillis = 2;
+        List<GenerationHandle> hs = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            hs.add(e.submit(new GenerationRequest(new int[] {0}, greedy(50_000, List.of(), true), ev -> {})));
+        }
+        Thread.sleep(50);
+        e.abortAll(new GenerationCancelledException("the server is shutting down"));
+        for (GenerationHandle h : hs) {
+            ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
+            assertInstanceOf(GenerationCancelledException.class, ex.getCause());
+        }
+        assertEquals(5, e.submit(new GenerationRequest(new int[] {0}, greedy(5, List.of(), true), ev -> {}))
+                .result().get(10, TimeUnit.SECONDS).completionTokens());
+        assertAllCachesClosed();
+    }
 }

@@ -101,9 +101,15 @@ public final class OnnxCausalLm implements CausalLm {
             throw new ModelLoadException(manifest.modelFile(), "device=cuda was requested, but this ONNX Runtime build"
                     + " has no CUDA execution provider (available: " + OrtEnvironment.getAvailableProviders()
                     + "). Build with ./mvnw -Pcuda (com.microsoft.onnxruntime:onnxruntime_gpu) and run on a machine with"
-                    + " an NVIDIA GPU, CUDA 12 and cuDNN 9, or set device=cpu", null);
+                    + " an NVIDIA GPU, CUDA 12 and cuDNN 9, or set device=cpu");
         }
-        so.addCUDA(options.deviceId());
+        try {
+            so.addCUDA(options.deviceId());
+        } catch (OrtException e) {
+            throw new ModelLoadException(manifest.modelFile(), "device=cuda: ONNX Runtime's CUDA provider failed to start"
+                    + " on device " + options.deviceId() + " (needs an NVIDIA GPU visible to this process, CUDA 12 and"
+                    + " cuDNN 9 libraries on the library path): " + e.getMessage(), e);
+        }
         return "CUDAExecutionProvider:" + options.deviceId();
     }
 
