@@ -69,6 +69,7 @@ class ManifestsTest {
         assertThat(c.at("/resources/limits/nvidia.com~1gpu").asText()).isEqualTo("1");
         assertThat(c.path("image").asText()).endsWith("-cuda");
         assertThat(d.at("/spec/template/spec/tolerations/0/key").asText()).isEqualTo("nvidia.com/gpu");
+        assertThat(c.path("env").findValuesAsText("name")).contains("SLHF_MODELS_POLICY_DEVICE");
         ObjectNode hpa = find(MiniKustomize.render(K8S.resolve("overlays/gpu")), "HorizontalPodAutoscaler/slhf-serve");
         assertThat(hpa.at("/spec/metrics/0/pods/metric/name").asText()).isEqualTo("slhf_num_requests_waiting");
     }
@@ -192,9 +193,9 @@ class ManifestsTest {
 
     @Test
     void anUnknownConfigKeyIsRejected() {
-        // the execution-provider key does not exist yet: the GPU overlay must not set it
-        assertThat(broken(d -> appendConfig(d, "slhf.models.policy.device=cuda")))
-                .anyMatch(s -> s.contains("sets 'slhf.models.policy.device', which is not a config property"));
+        assertThat(broken(d -> appendConfig(d, "slhf.models.policy.devise=cuda")))
+                .anyMatch(s -> s.contains("sets 'slhf.models.policy.devise', which is not a config property"));
+        assertThat(broken(d -> appendConfig(d, "slhf.models.policy.device=cuda\nslhf.limits.max-tokens=512"))).isEmpty();
         assertThat(broken(d -> appendConfig(d, "slhf.refine.round=3"))).anyMatch(s -> s.contains("'slhf.refine.round'"));
         assertThat(broken(d -> appendConfig(d, "quarkus.http.prot=8000"))).anyMatch(s -> s.contains("'quarkus.http.prot'"));
         assertThat(broken(d -> appendConfig(d, "slhf.refine.rounds=3\nslhf.models.\"my.model\".max-waiting=8"))).isEmpty();
@@ -203,7 +204,7 @@ class ManifestsTest {
     @Test
     void envVarsAreMappedBackToConfigKeys() {
         assertThat(broken(d -> env(d, "SLHF_REFINE_ROUNDZ", "3"))).anyMatch(s -> s.contains("env SLHF_REFINE_ROUNDZ maps to no config property"));
-        assertThat(broken(d -> env(d, "SLHF_MODELS_POLICY_DEVICE", "cuda"))).anyMatch(s -> s.contains("SLHF_MODELS_POLICY_DEVICE"));
+        assertThat(broken(d -> env(d, "SLHF_MODELS_POLICY_DEVISE", "cuda"))).anyMatch(s -> s.contains("SLHF_MODELS_POLICY_DEVISE"));
         assertThat(broken(d -> env(d, "JAVA_OPTS_APPEND", "-Xss2m -Dslhf.leadr=x"))).anyMatch(s -> s.contains("-Dslhf.leadr"));
         assertThat(broken(d -> {
             env(d, "SLHF_REFINE_MAX_ROUNDS", "4");
