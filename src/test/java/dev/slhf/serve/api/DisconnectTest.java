@@ -48,6 +48,15 @@ class DisconnectTest {
             Thread.sleep(100);
         }
         assertTrue(cancelled() >= before + 1, "the generation was cancelled when the client left");
+        // and its batch slot is free again: nothing else runs in this test, so the gauge falls to 0
+        for (int i = 0; i < 100 && running() > 0; i++) {
+            Thread.sleep(20);
+        }
+        assertTrue(running() == 0, "slhf_num_requests_running falls back to 0 after the cancel");
+    }
+
+    private double running() {
+        return RefinementMetricsTest.value(RefinementMetricsTest.scrape(), "slhf_num_requests_running{model=\"tiny\"}");
     }
 
     @Test
