@@ -254,11 +254,15 @@ public final class EngineLoop implements AutoCloseable {
         int longest = 0;
         for (Sequence s : prefilling) {
             int len = Math.max(longest, s.promptLength());
-            if (!s.prefillNotStarted() || (group.size() + 1) * len > budget) {
+            if (!s.prefillNotStarted() || (group.size() + 1) * len > budget
+                    || (s.mustPrefillAlone() && !group.isEmpty())) {
                 break;
             }
             group.add(s);
             longest = len;
+            if (s.mustPrefillAlone()) {
+                break;
+            }
         }
         if (!group.isEmpty()) {
             prefillTogether(group, longest);
@@ -287,10 +291,19 @@ public final class EngineLoop implements AutoCloseable {
         try (KvCache empty = lm.emptyCache(b)) {
             out = lm.forward(new ForwardBatch(b, length, ids, mask, positions), empty);
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.ERROR, "prefill failed for " + b + " sequences of model '" + modelName + "'", e);
-            GenerationFailedException failure = new GenerationFailedException(
-                    "The model failed while reading the prompt: " + e.getMessage(), e);
-            group.forEach(s -> s.fail(failure));
+            if (b > 1) {
+                // One prompt may be the cause: retry each on its own, so only the culprit fails.
+                LOG.log(System.Logger.Level.WARNING, "prefill of " + b + " sequences of model '" + modelName
+                        + "' failed; retrying them one by one: " + e);
+                for (int i = b - 1; i >= 0; i--) {
+                    group.get(i).prefillAlone();
+                    prefilling.add(0, group.get(i));
+                }
+                return;
+            }
+            LOG.log(System.Logger.Level.ERROR, "prefill failed for a sequence of model '" + modelName + "'", e);
+            group.get(0).fail(new GenerationFailedException("The model failed while reading the prompt: "
+                    + e.getMessage(), e));
             return;
         }
         metrics.step(EngineMetrics.Phase.PREFILL, b, b * length, System.nanoTime() - t0);

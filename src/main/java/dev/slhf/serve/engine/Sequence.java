@@ -36,6 +36,7 @@ final class Sequence {
     private long startedAt;
     private long firstTokenAt;
     private volatile boolean cancelRequested;
+    private boolean prefillAlone;
 
     Sequence(GenerationRequest request, Tokenizer tokenizer, Set<Integer> stopTokenIds, int maxTokens,
             Runnable cancelHook) {
@@ -80,6 +81,15 @@ final class Sequence {
     void start() {
         this.startedAt = System.nanoTime();
         this.state = SequenceState.PREFILL;
+    }
+
+    /** Set after a shared prefill pass failed: this one is retried on its own, so only a culprit fails. */
+    void prefillAlone() {
+        prefillAlone = true;
+    }
+
+    boolean mustPrefillAlone() {
+        return prefillAlone;
     }
 
     /** True until the first prefill pass: such sequences can be prefilled together in one batch. */

@@ -312,4 +312,32 @@ class EngineLoopTest {
                 .result().get(10, TimeUnit.SECONDS).completionTokens());
         assertAllCachesClosed();
     }
+
+    @Test
+    void aPromptThatBreaksASharedPrefillFailsAloneAndTheOthersComplete() throws Exception {
+        EngineLoop e = engine(256, new EngineSettings(8, 16, 512));
+        lm.poisonToken = 3;
+        List<GenerationHandle> wave = new CopyOnWriteArrayList<>();
+        List<int[]> prompts = List.of(new int[] {0, 1}, new int[] {1, 3, 2}, new int[] {2, 2}, new int[] {0, 0, 1});
+        // submitted from the busy sequence's first delta, so all four are prefilled in one pass
+        GenerationHandle busy = e.submit(new GenerationRequest(new int[] {0, 1}, greedy(6, List.of(), true), ev -> {
+            if (ev instanceof GenerationEvent.Delta && wave.isEmpty()) {
+                for (int[] p : prompts) {
+                    wave.add(e.submit(new GenerationRequest(p, greedy(4, List.of(), true), x -> {})));
+                }
+            }
+        }));
+        busy.result().get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < prompts.size(); i++) {
+            GenerationHandle h = wave.get(i);
+            if (i == 1) {
+                ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
+                assertInstanceOf(GenerationFailedException.class, ex.getCause());
+            } else {
+                assertEquals(4, h.result().get(10, TimeUnit.SECONDS).completionTokens(), "prompt " + i);
+            }
+        }
+        assertTrue(lm.prefillBatchSizes.contains(4), "the four were first tried together: " + lm.prefillBatchSizes);
+        assertAllCachesClosed();
+    }
 }

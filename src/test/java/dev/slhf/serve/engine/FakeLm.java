@@ -23,6 +23,8 @@ final class FakeLm implements CausalLm {
     private final int vocab;
     private final IntUnaryOperator nextTokenAtPosition;
     volatile int failAtPosition = -1;
+    /** A prompt containing this token makes the prefill pass that reads it fail. */
+    volatile int poisonToken = -1;
     volatile long stepDelayMillis;
 
     FakeLm(int vocab, IntUnaryOperator nextTokenAtPosition) {
@@ -55,6 +57,13 @@ final class FakeLm implements CausalLm {
             }
         }
         int total = batch.totalLength();
+        if (poisonToken >= 0 && batch.seqLen() > 1) { // prompts only: decoding may produce the token itself
+            for (long id : batch.inputIds()) {
+                if (id == poisonToken) {
+                    throw new ModelRuntimeException("injected failure on token " + poisonToken, new RuntimeException());
+                }
+            }
+        }
         if (failAtPosition >= 0 && batch.positionIds()[batch.positionIds().length - 1] + 1 > failAtPosition) {
             throw new ModelRuntimeException("injected failure", new RuntimeException());
         }
