@@ -393,6 +393,25 @@ class FuzzTest {
         return null;
     }
 
+    /** The limit's other side: bodies up to it are served, chunked or with a Content-Length. */
+    @Test
+    void bodiesWithinTheLimitAreServedChunkedOrNot() throws Exception {
+        for (Base b : bases().subList(0, 1)) {
+            ObjectNode body = b.body();
+            String small = body.toString();
+            String padded = with(body, "user", "\"" + "x".repeat(LIMIT - small.length() - 64) + "\"");
+            assertTrue(padded.length() <= LIMIT && padded.length() > LIMIT - 100);
+            for (String text : List.of(small, padded)) {
+                for (boolean chunked : List.of(false, true)) {
+                    RawHttp.Response r = RawHttp.send(base.getHost(), base.getPort(), "POST", b.path(),
+                            "application/json", utf8(text), chunked, 60_000);
+                    assertEquals(200, r.status(), () -> text.length() + " bytes, chunked=" + chunked + ": " + r.text());
+                    assertEquals("chat.completion", JSON.readTree(r.body()).path("object").asText());
+                }
+            }
+        }
+    }
+
     @Test
     void malformedRequestsGetOpenAiShapedClientErrorsAndTheServerKeepsServing() throws Exception {
         for (Base b : bases()) {
