@@ -22,6 +22,7 @@ import dev.slhf.serve.refine.RefinementListener;
 import dev.slhf.serve.refine.RefinementPipeline;
 import dev.slhf.serve.refine.RefinementRequest;
 import dev.slhf.serve.refine.RefinementRun;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -60,6 +61,7 @@ public class ChatCompletionsResource {
     }
 
     @POST
+    @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "OpenAI chat completion on a model, or a refinement on the pipeline id")

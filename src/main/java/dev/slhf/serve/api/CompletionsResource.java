@@ -18,6 +18,7 @@ import dev.slhf.serve.model.template.ChatMessage;
 import dev.slhf.serve.refine.RefinementListener;
 import dev.slhf.serve.refine.RefinementRequest;
 import dev.slhf.serve.refine.RefinementRun;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -51,6 +52,7 @@ public class CompletionsResource {
     }
 
     @POST
+    @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "OpenAI text completion on a model, or a refinement on the pipeline id")

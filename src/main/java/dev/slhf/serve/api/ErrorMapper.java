@@ -126,15 +126,50 @@ public class ErrorMapper {
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining(".")).replace(".[", "[");
         }
+        String expected = e instanceof MismatchedInputException m && param != null ? expected(m.getTargetType()) : null;
+        if (expected != null) {
+            // as OpenAI words it; Jackson's own message names Java classes
+            return build(400, ApiError.of("Invalid type for '" + param + "': expected " + expected + ".",
+                    "invalid_request_error", param, "invalid_type"));
+        }
         String message = param == null
                 ? "Request body is not valid JSON: " + e.getOriginalMessage()
                 : "Invalid value for '" + param + "': " + e.getOriginalMessage();
         return build(400, ApiError.of(message, "invalid_request_error", param, null));
     }
 
+    /** What a field of this Java type takes, in JSON words; null when the type says nothing useful. */
+    private static String expected(Class<?> type) {
+        if (type == null || com.fasterxml.jackson.databind.JsonNode.class.isAssignableFrom(type)) {
+            return null;
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "an integer";
+        }
+        if (type == Double.class || type == double.class || type == Float.class || type == float.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "a boolean";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "an object";
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        // RESTEasy Reactive's JSON reader wraps some parse failures (bad bytes, numbers out of range)
+        for (Throwable cause = e.getCause(); status == 400 && cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonProcessingException j) {
+                return json(j);
+            }
+        }
         String type = status >= 500 ? "server_error" : "invalid_request_error";
         String message = switch (status) {
             case 404 -> "Not found: no such endpoint";

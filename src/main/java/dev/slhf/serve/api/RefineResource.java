@@ -10,6 +10,7 @@ import dev.slhf.serve.refine.RefinementListener;
 import dev.slhf.serve.refine.RefinementPipeline;
 import dev.slhf.serve.refine.RefinementRequest;
 import dev.slhf.serve.refine.RefinementRun;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -39,6 +40,7 @@ public class RefineResource {
     }
 
     @POST
+    @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Refine: round 0 by the leader (or a draft), then N follower rounds; all rounds returned")

@@ -94,9 +94,9 @@ public final class EngineLoop implements AutoCloseable {
                     + " tokens. However, your prompt has " + promptTokens + " tokens, leaving no room to generate."
                     + " Please shorten the prompt.", "context_length_exceeded");
         }
-        if (requested != null && promptTokens + requested > contextLength) {
+        if (requested != null && (long) promptTokens + requested > contextLength) { // no int overflow at 2^31-1
             throw new InvalidRequestException("max_tokens", "This model's maximum context length is " + contextLength
-                    + " tokens. However, you requested " + (promptTokens + requested) + " tokens (" + promptTokens
+                    + " tokens. However, you requested " + ((long) promptTokens + requested) + " tokens (" + promptTokens
                     + " in the prompt, " + requested + " for the completion). Please reduce max_tokens or the prompt.",
                     "context_length_exceeded");
         }
