@@ -5,7 +5,7 @@
 #   -> MODEL_CARD.md files with the measured numbers.
 # Deps (Debian, no PyPI): apt-get install -y python3-torch python3-onnx libopenblas0-pthread python3-regex
 # Deterministic seeds; single-threaded torch (2 threads oversubscribe when anything else runs).
-# Took 74 minutes on 2 cores shared with other jobs (gpt2 8, phase 1 39, phase 2 25, rest 2). Logs: models/build/demo-train/<stage>.log
+# Took 66 minutes on 2 cores shared with other jobs (prep+gpt2 5, phase 1 46, phase 2 14, export+eval+cards 1). Logs: models/build/demo-train/<stage>.log
 set -eu
 cd "$(dirname "$0")"
 PY=/usr/bin/python3

@@ -215,10 +215,10 @@ def stage_gpt2(args):
     hs = tasks.training_stream(GPT2_SEED + 7, excl)
     exs = [next(hs) for _ in range(args.gpt2_harvest)]
     g = torch.Generator().manual_seed(GPT2_SEED)
-    outs = C.generate(model, fmt, [fmt.leader_prompt(e["prompt"]) for e in exs], max_new=32)
+    outs = C.generate(model, fmt, [fmt.leader_prompt(e["prompt"]) for e in exs], max_new=40)
     log(f"gpt2 greedy accuracy on {len(exs)} training prompts: {accuracy(exs, outs):.3f}")
     half = len(exs) // 2
-    souts = C.generate(model, fmt, [fmt.leader_prompt(e["prompt"]) for e in exs[:half]], max_new=32,
+    souts = C.generate(model, fmt, [fmt.leader_prompt(e["prompt"]) for e in exs[:half]], max_new=40,
                        temperature=0.8, gen=g)
     wrong = []
     for e, o in list(zip(exs, outs)) + list(zip(exs[:half], souts)):
@@ -252,26 +252,36 @@ class Harvester:
         t0 = time.time()
         exs = [next(self.stream) for _ in range(n)]
         lp = [fmt.leader_prompt(e["prompt"]) for e in exs]
-        greedy = C.generate(model, fmt, lp, max_new=32)
-        sampled = C.generate(model, fmt, lp[:n // 2], max_new=32, temperature=1.0, gen=self.gen)
+        greedy = C.generate(model, fmt, lp, max_new=40)
+        sampled = C.generate(model, fmt, lp[:n // 2], max_new=40, temperature=1.0, gen=self.gen)
         acc0 = accuracy(exs, greedy)
         wrong = [(e, o) for e, o in zip(exs, greedy) if not tasks.verify(o, e["answer"])]
         wrong += [(e, o) for e, o in zip(exs, sampled) if not tasks.verify(o, e["answer"])]
         # follower round on the wrong drafts; still-wrong outputs are round-2 drafts
-        fo = C.generate(model, fmt, [fmt.follower_prompt(e["prompt"], o) for e, o in wrong], max_new=32)
+        fo = C.generate(model, fmt, [fmt.follower_prompt(e["prompt"], o) for e, o in wrong], max_new=40)
         fixed = sum(tasks.verify(f, e["answer"]) for (e, _), f in zip(wrong, fo))
         new = [(e, o) for e, o in wrong] + [(e, f) for (e, _), f in zip(wrong, fo)
                                             if not tasks.verify(f, e["answer"])]
         # follower on right greedy drafts: must keep them
         right = [(e, o) for e, o in zip(exs, greedy) if tasks.verify(o, e["answer"])][:n // 4]
-        ko = C.generate(model, fmt, [fmt.follower_prompt(e["prompt"], o) for e, o in right], max_new=32)
+        ko = C.generate(model, fmt, [fmt.follower_prompt(e["prompt"], o) for e, o in right], max_new=40)
         kept = sum(tasks.verify(k, e["answer"]) for (e, _), k in zip(right, ko))
         new += [(e, k) for (e, _), k in zip(right, ko) if not tasks.verify(k, e["answer"])]
         self.pool.extend(new)
         self.pool = self.pool[-self.cap:]
+        fam = {}
+        for e, o in zip(exs, greedy):
+            fam.setdefault(e["family"], [0, 0, 0, 0])
+            fam[e["family"]][0] += 1
+            fam[e["family"]][1] += tasks.verify(o, e["answer"])
+        for (e, _), f in zip(wrong, fo):
+            fam[e["family"]][2] += 1
+            fam[e["family"]][3] += tasks.verify(f, e["answer"])
         log(f"  harvest: leader greedy acc {acc0:.3f}; wrong drafts {len(wrong)}, follower fixed "
             f"{fixed / max(1, len(wrong)):.3f}; kept right {kept}/{len(right)}; pool {len(self.pool)} "
             f"({time.time() - t0:.0f}s)")
+        log("    per family (leader acc / follower fix rate): " + ", ".join(
+            f"{f} {v[1] / max(1, v[0]):.2f}/{v[3] / max(1, v[2]):.2f}" for f, v in sorted(fam.items())))
         return acc0
 
 
@@ -301,6 +311,10 @@ def stage_slhf(args):
         args.leader_batch, args.follower_batch = args.leader_batch2, args.follower_batch2
         args.p_copy, args.p_own, args.p_gpt2 = args.p_copy2, args.p_own2, args.p_gpt22
         args.harvest_every = args.harvest_every2
+    # the leader loss is a mean over its own (small) batch, so its weight must be set explicitly:
+    # in phase 2 the leader examples only anchor the leader role and most of the gradient goes to
+    # the follower role
+    lw = args.leader_weight2 if phase2 else 1.0
     t0 = time.time()
     counts = {"copy": 0, "synth": 0, "own": 0, "gpt2": 0}
     for step in range(S):
@@ -341,7 +355,7 @@ def stage_slhf(args):
         lossl = C.lm_loss(model, ids, labels)
         ids, labels = C.make_batch(fseqs, fmt.pad)
         lossf = C.lm_loss(model, ids, labels)
-        loss = lossl + lossf
+        loss = lw * lossl + lossf
         opt.zero_grad()
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -361,6 +375,7 @@ def stage_slhf(args):
     save_info(**{pre + "seconds": round(time.time() - t0), pre + "steps": S,
                  pre + "leader_batch": args.leader_batch, pre + "follower_batch": args.follower_batch,
                  pre + "harvest_every": args.harvest_every, pre + "follower_sources": counts, pre + "lr": lr,
+                 pre + "leader_weight": lw,
                  pre + "p": [args.p_copy, args.p_own, args.p_gpt2],
                  "harvest_start": args.harvest_start, "harvest_n": args.harvest_n})
 
@@ -433,9 +448,9 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--batch", type=int, default=64)
-    ap.add_argument("--gpt2-steps", type=int, default=1200)
+    ap.add_argument("--gpt2-steps", type=int, default=1000)
     ap.add_argument("--gpt2-harvest", type=int, default=6000)
-    ap.add_argument("--slhf-steps", type=int, default=3000)
+    ap.add_argument("--slhf-steps", type=int, default=2500)
     ap.add_argument("--leader-batch", type=int, default=24)
     ap.add_argument("--follower-batch", type=int, default=40)
     ap.add_argument("--harvest-start", type=float, default=0.3)
@@ -448,11 +463,12 @@ def main():
     ap.add_argument("--p-gpt2", type=float, default=0.15)
     ap.add_argument("--save-every", type=int, default=500)
     # phase 2 (stage slhf2): follower-heavy continuation of phase 1
-    ap.add_argument("--slhf2-steps", type=int, default=2000)
+    ap.add_argument("--slhf2-steps", type=int, default=1200)
     ap.add_argument("--lr2", type=float, default=1e-3)
     ap.add_argument("--leader-batch2", type=int, default=8)
     ap.add_argument("--follower-batch2", type=int, default=56)
-    ap.add_argument("--harvest-every2", type=int, default=150)
+    ap.add_argument("--harvest-every2", type=int, default=100)
+    ap.add_argument("--leader-weight2", type=float, default=0.15)
     ap.add_argument("--p-copy2", type=float, default=0.30)
     ap.add_argument("--p-own2", type=float, default=0.45)
     ap.add_argument("--p-gpt22", type=float, default=0.15)
