@@ -312,9 +312,9 @@ def stage_slhf(args):
         args.p_copy, args.p_own, args.p_gpt2 = args.p_copy2, args.p_own2, args.p_gpt22
         args.harvest_every = args.harvest_every2
     # the leader loss is a mean over its own (small) batch, so its weight must be set explicitly:
-    # in phase 2 the leader examples only anchor the leader role and most of the gradient goes to
-    # the follower role
-    lw = args.leader_weight2 if phase2 else 1.0
+    # the leader role gets a small share of the gradient in both phases (v3: the leader role's
+    # training budget is what keeps its round-0 accuracy in range; labels are never corrupted)
+    lw = args.leader_weight2 if phase2 else args.leader_weight
     t0 = time.time()
     counts = {"copy": 0, "synth": 0, "own": 0, "gpt2": 0}
     for step in range(S):
@@ -451,8 +451,11 @@ def main():
     ap.add_argument("--gpt2-steps", type=int, default=1000)
     ap.add_argument("--gpt2-harvest", type=int, default=6000)
     ap.add_argument("--slhf-steps", type=int, default=2500)
-    ap.add_argument("--leader-batch", type=int, default=24)
-    ap.add_argument("--follower-batch", type=int, default=40)
+    # v3: the leader role gets a small share of phase 1 (budget choice, labels untouched):
+    # v2 used leader batch 24 + follower 40 at leader loss weight 1 (half of the gradient)
+    ap.add_argument("--leader-batch", type=int, default=8)
+    ap.add_argument("--follower-batch", type=int, default=56)
+    ap.add_argument("--leader-weight", type=float, default=0.1)
     ap.add_argument("--harvest-start", type=float, default=0.3)
     ap.add_argument("--harvest-every", type=int, default=200)
     ap.add_argument("--harvest-n", type=int, default=1024)
