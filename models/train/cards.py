@@ -42,15 +42,24 @@ def why_not(a):
         if not r["correct"][-1]:
             left[r["family"]] = left.get(r["family"], 0) + 1
     left_s = ", ".join(f"{f} {n}" for f, n in sorted(left.items(), key=lambda x: -x[1]))
-    return (f"Why not everything is met: within the 90-minute CPU budget the leader role learns these "
-            f"tasks well (round 0 = {a[0]:.3f}, above the 0.80 ceiling of the first target), so there are "
-            f"few wrong drafts left to fix. The follower role is clearly better than the leader role on "
-            f"the model's own mistakes (round 1 fixes {fixed} of its {len(wrong)} wrong drafts and breaks "
-            f"{broken} of {len(rows) - len(wrong)} right ones), but +0.15 after round 1 would need a "
-            f"leader at ≤ 0.80 with the same follower. Errors left after round 4 by family: {left_s} "
-            f"(near-miss numbers in the sorts, a lost place in long reversed number lists). A weaker "
-            f"leader from a shorter run also gives a weaker follower (in the earlier recipe, phase 1 only: "
-            f"0.727/0.760). Drafts of the weak GPT-2-style leader are almost all rewritten correctly.")
+    reasons = []
+    if a[0] > 0.80:
+        reasons.append(f"the leader role still learns these tasks too well (round 0 = {a[0]:.3f}, above the "
+                       f"0.80 ceiling), so few wrong drafts are left to fix. A small leader loss weight is not "
+                       f"enough to keep it weak: the weights are shared, and the leader role picks up most of "
+                       f"what the follower role learns (in the v3 run, leader accuracy on training prompts "
+                       f"fell from 0.80 to 0.50 early in phase 2 and climbed back to 0.88 as the learning rate "
+                       f"decayed; with leader weight 0 in phase 2 it collapsed to 0.30 within 300 steps)")
+    if a[0] < 0.30:
+        reasons.append(f"the leader role is too weak (round 0 = {a[0]:.3f}, below the 0.30 floor)")
+    if a[1] < a[0] + 0.15:
+        reasons.append(f"round 1 gains only {a[1] - a[0]:+.3f} (needs +0.15)")
+    if a[4] < 0.90:
+        reasons.append(f"round 4 reaches only {a[4]:.3f}")
+    why = "; ".join(reasons) if reasons else "see the table"
+    return (f"Why not everything is met: {why}. On the model's own drafts, round 1 fixes {fixed} of its "
+            f"{len(wrong)} wrong drafts and breaks {broken} of {len(rows) - len(wrong)} right ones. Errors "
+            f"left after round 4 by family: {left_s}.")
 
 
 def mins(sec):
@@ -155,8 +164,11 @@ Six synthetic task families from `models/tasks/suite.py` (sort 5–9 numbers asc
 reverse 8–14 words, reverse 8–14 numbers, sort 4–8 words alphabetically, keep the even numbers of
 10–16), prompts phrased as natural instructions, e.g. "{ex['prompt']}" → "{ex['answer']}". Held-out prompts
 (`models/eval/heldout.jsonl`) never occur in training data. Reference answers are always correct
-(no label noise): the leader's mistakes come from the task and the model's small capacity and
-budget.
+(no label noise): the leader's mistakes come from the task, the model's small capacity and the
+share of the training budget its leader role gets. That share is a deliberate budget choice: the
+leader loss has weight {info.get('slhf_leader_weight', 1.0)} in phase 1 and {info.get('slhf2_leader_weight', 1.0)} in phase 2 against 1 for the
+follower loss (both are means over their batches), so most of the gradient trains the follower
+role, which needs the leader's real mistakes to learn from.
 
 Each step trains on a leader batch (prompt → reference answer) and a follower batch (three-turn
 follower chat → reference answer); the loss covers only the answer tokens and `<|im_end|>`.
@@ -170,7 +182,7 @@ them and also keeps its still-wrong outputs (round-2 drafts) and the outputs whe
 right draft; the target is always the reference answer.
 
 - Phase 1: {info.get('slhf_steps', '?')} AdamW steps (cosine LR, peak {info.get('slhf_lr', '?')}), leader batch
-  {info.get('slhf_leader_batch', '?')} + follower batch {info.get('slhf_follower_batch', '?')}; harvests every {info.get('slhf_harvest_every', '?')} steps from
+  {info.get('slhf_leader_batch', '?')} (loss weight {info.get('slhf_leader_weight', 1.0)}) + follower batch {info.get('slhf_follower_batch', '?')} (weight 1); harvests every {info.get('slhf_harvest_every', '?')} steps from
   {int(100 * info.get('harvest_start', 0))}% of the phase on; follower draft mix copy/own/gpt2 = {info.get('slhf_p', '?')}, rest synthetic;
   {mins(info.get('slhf_seconds'))}.
 {phase2}One CPU thread; deterministic seeds. Reproduce everything with `models/train-demo.sh`.
