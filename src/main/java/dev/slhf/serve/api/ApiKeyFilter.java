@@ -1,7 +1,5 @@
 package dev.slhf.serve.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slhf.serve.app.ApiKeys;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -20,11 +18,11 @@ public class ApiKeyFilter {
     static final int ORDER = -200;
 
     private final ApiKeys keys;
-    private final ObjectMapper json;
+    private final RouteErrors errors;
 
-    public ApiKeyFilter(ApiKeys keys, ObjectMapper json) {
+    public ApiKeyFilter(ApiKeys keys, RouteErrors errors) {
         this.keys = keys;
-        this.json = json;
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
@@ -52,13 +50,6 @@ public class ApiKeyFilter {
                 ? ApiError.of("You didn't provide an API key. Provide it in the Authorization header using Bearer"
                         + " auth (Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, "missing_api_key")
                 : ApiError.of("Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key");
-        String text;
-        try {
-            text = json.writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-                .putHeader("WWW-Authenticate", "Bearer").end(text);
+        errors.send(ctx, 401, body, "WWW-Authenticate", "Bearer");
     }
 }

@@ -1,13 +1,10 @@
 package dev.slhf.serve.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,11 +35,11 @@ public class BodyLimit {
     public static final String CODE = "request_too_large";
     private static final String BODY_KEY = BodyLimit.class.getName() + ".body";
 
-    private final ObjectMapper json;
+    private final RouteErrors errors;
     private final long limit;
 
-    public BodyLimit(ObjectMapper json) {
-        this.json = json;
+    public BodyLimit(RouteErrors errors) {
+        this.errors = errors;
         this.limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
     }
@@ -135,26 +132,12 @@ public class BodyLimit {
     }
 
     private void refuse(RoutingContext ctx, int status, ApiError error) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.headWritten()) {
-            return;
-        }
-        String text;
-        try {
-            text = json.writeValueAsString(error);
-        } catch (JsonProcessingException e) {
-            text = "{\"error\":{\"message\":\"Request body too large\",\"type\":\"invalid_request_error\","
-                    + "\"param\":null,\"code\":\"" + CODE + "\"}}";
-        }
-        response.setStatusCode(status)
-                .putHeader(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaderNames.CONNECTION, "close");
         // the unread rest of the body cannot be skipped on this connection: close it once answered
-        response.endHandler(v -> {
+        ctx.response().endHandler(v -> {
             if (ctx.request().connection() != null) {
                 ctx.request().connection().close();
             }
         });
-        response.end(text);
+        errors.send(ctx, status, error, HttpHeaderNames.CONNECTION.toString(), "close");
     }
 }

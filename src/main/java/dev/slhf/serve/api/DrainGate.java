@@ -1,7 +1,5 @@
 package dev.slhf.serve.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slhf.serve.app.ServingState;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,13 +14,15 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class DrainGate {
 
-    private final ServingState state;
-    private final String body;
+    private static final ApiError SHUTTING_DOWN = ApiError.of("The server is shutting down; retry the request.",
+            "service_unavailable", null, "shutting_down");
 
-    public DrainGate(ServingState state, ObjectMapper json) throws JsonProcessingException {
+    private final ServingState state;
+    private final RouteErrors errors;
+
+    public DrainGate(ServingState state, RouteErrors errors) {
         this.state = state;
-        this.body = json.writeValueAsString(ApiError.of("The server is shutting down; retry the request.",
-                "service_unavailable", null, "shutting_down"));
+        this.errors = errors;
     }
 
     void install(@Observes Router router) {
@@ -34,7 +34,6 @@ public class DrainGate {
             ctx.next();
             return;
         }
-        ctx.response().setStatusCode(503).putHeader("Content-Type", "application/json").putHeader("Retry-After", "1")
-                .putHeader("Connection", "close").end(body);
+        errors.send(ctx, 503, SHUTTING_DOWN, "Retry-After", "1", "Connection", "close");
     }
 }

@@ -29,9 +29,7 @@ final class DemoModels {
     private DemoModels() {}
 
     static Map<String, LoadedModel> load(Function<String, EngineMetrics> metrics, SlhfConfig.Limits limits) {
-        EngineSettings base = EngineSettings.defaults();
-        EngineSettings settings = new EngineSettings(base.maxBatchSize(), base.maxWaiting(), base.maxBatchTokens(),
-                limits.maxPromptTokens().orElse(0), limits.maxTokens().orElse(0));
+        EngineSettings settings = ModelLoader.withLimits(EngineSettings.defaults(), limits);
         List<String> names = new ArrayList<>(List.of(SLHF_TINY)); // always attempted: a missing one fails with its path
         if (Files.isDirectory(ROOT)) {
             try (Stream<Path> dirs = Files.list(ROOT)) {

@@ -37,12 +37,13 @@ public final class ModelLoader {
         }
         return load(name, Path.of(config.path().orElseThrow()),
                 new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads(), device, config.deviceId()),
-                settings(config, limits), metrics);
+                withLimits(new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens()),
+                        limits), metrics);
     }
 
-    static EngineSettings settings(SlhfConfig.ModelConfig config, SlhfConfig.Limits limits) {
-        return new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens(),
-                limits.maxPromptTokens().orElse(0), limits.maxTokens().orElse(0));
+    /** {@code slhf.limits.*} token limits (unset: 0, i.e. up to the context) on top of a model's scheduling settings. */
+    static EngineSettings withLimits(EngineSettings settings, SlhfConfig.Limits limits) {
+        return settings.withTokenLimits(limits.maxPromptTokens().orElse(0), limits.maxTokens().orElse(0));
     }
 
     public static LoadedModel load(String name, Path directory, OnnxOptions onnx, EngineSettings settings) {

@@ -28,6 +28,10 @@ public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchToken
         this(maxBatchSize, maxWaiting, maxBatchTokens, 0, 0);
     }
 
+    public EngineSettings withTokenLimits(int prompt, int newTokens) {
+        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, prompt, newTokens);
+    }
+
     public static EngineSettings defaults() {
         return new EngineSettings(16, 64, 512);
     }

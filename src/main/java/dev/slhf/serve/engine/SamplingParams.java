@@ -69,6 +69,11 @@ public record SamplingParams(
                 deadline);
     }
 
+    public SamplingParams withSeed(Long value) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, value, maxTokens, stop, ignoreEos,
+                topLogprobs, deadline);
+    }
+
     public SamplingParams withDeadline(Deadline value) {
         return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos,
                 topLogprobs, value);

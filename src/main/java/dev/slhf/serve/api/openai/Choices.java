@@ -124,7 +124,6 @@ public final class Choices {
         if (p.seed() == null || choice == 0) {
             return p;
         }
-        return new SamplingParams(p.temperature(), p.topP(), p.topK(), p.minP(), p.repetitionPenalty(),
-                p.seed() + choice, p.maxTokens(), p.stop(), p.ignoreEos(), p.topLogprobs(), p.deadline());
+        return p.withSeed(p.seed() + choice);
     }
 }
