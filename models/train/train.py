@@ -285,6 +285,14 @@ class Harvester:
         return acc0
 
 
+CKPT = os.path.join(BUILD, "ckpt")
+
+
+def save_ckpt(model, step):
+    os.makedirs(CKPT, exist_ok=True)
+    torch.save(model.state_dict(), os.path.join(CKPT, f"slhf2_{step:05d}.pt"))
+
+
 def stage_slhf(args):
     torch.manual_seed(SLHF_SEED)
     rng = random.Random(SLHF_SEED)
@@ -316,6 +324,8 @@ def stage_slhf(args):
     # training budget is what keeps its round-0 accuracy in range; labels are never corrupted)
     lw = args.leader_weight2 if phase2 else args.leader_weight
     t0 = time.time()
+    if phase2:
+        save_ckpt(model, 0)  # the phase-1 model is a candidate too
     counts = {"copy": 0, "synth": 0, "own": 0, "gpt2": 0}
     for step in range(S):
         if step == h0:
@@ -365,10 +375,14 @@ def stage_slhf(args):
                 f"{time.time() - t0:.0f}s")
         if args.save_every and step > 0 and step % args.save_every == 0:
             torch.save(model.state_dict(), os.path.join(BUILD, "slhf.pt"))
+        if phase2 and step + 1 >= args.ckpt_start2 and (step + 1) % args.ckpt_every2 == 0 and step + 1 < S:
+            save_ckpt(model, step + 1)
     harv.harvest(model, fmt, args.harvest_n)
     log(f"follower example sources: {counts}")
     torch.save(model.state_dict(), os.path.join(BUILD, "slhf.pt"))
-    if not phase2:
+    if phase2:
+        save_ckpt(model, S)
+    else:
         torch.save(model.state_dict(), os.path.join(BUILD, "slhf_phase1.pt"))
     log(f"slhf-tiny phase {2 if phase2 else 1} trained in {time.time() - t0:.0f}s")
     pre = "slhf2_" if phase2 else "slhf_"
@@ -378,6 +392,106 @@ def stage_slhf(args):
                  pre + "leader_weight": lw,
                  pre + "p": [args.p_copy, args.p_own, args.p_gpt2],
                  "harvest_start": args.harvest_start, "harvest_n": args.harvest_n})
+
+
+# ---------------------------------------------------------------------------
+# checkpoint selection (v4)
+#
+# The two roles share weights, so during phase 2 the leader role's accuracy first drops (the
+# follower-heavy gradient pulls the shared weights) and then climbs back as the follower role
+# learns and the learning rate decays, while the follower role keeps getting better. Which
+# phase-2 checkpoint ships is decided on a validation set (its own seed, disjoint from the
+# held-out set) by the demo's purpose: a leader that leaves room to refine and a follower that
+# visibly fixes it. The held-out set plays no part in the choice.
+
+VALID_SEED = 404
+
+
+def validation_set(excl, per_family):
+    stream = tasks.training_stream(VALID_SEED, excl)
+    per = {f: [] for f in tasks.FAMILIES}
+    while min(len(v) for v in per.values()) < per_family:
+        ex = next(stream)
+        if len(per[ex["family"]]) < per_family:
+            per[ex["family"]].append(ex)
+    return [ex for f in tasks.FAMILIES for ex in per[f]]
+
+
+def rounds_accuracy(model, fmt, exs, rounds, max_new=48):
+    outs = C.generate(model, fmt, [fmt.leader_prompt(e["prompt"]) for e in exs], max_new=max_new)
+    scores = [[int(tasks.verify(o, e["answer"])) for e, o in zip(exs, outs)]]
+    for _ in range(rounds):
+        outs = C.generate(model, fmt, [fmt.follower_prompt(e["prompt"], o) for e, o in zip(exs, outs)],
+                          max_new=max_new)
+        scores.append([int(tasks.verify(o, e["answer"])) for e, o in zip(exs, outs)])
+    acc = [sum(s) / len(exs) for s in scores]
+    pref1 = sum(int(a >= b) for a, b in zip(scores[1], scores[0])) / len(exs)
+    return acc, pref1
+
+
+# the demo targets of issue 7 (held-out set, greedy): round 0 in [0.30, 0.80], round 1 >= round 0
+# + 0.15, round 4 >= 0.90, no round more than 0.01 below the previous, preference at round 1 >= 0.90
+HELDOUT_N = 600
+
+
+def slack(acc, pref1, n):
+    """By how many standard errors a checkpoint's validation numbers clear the targets (the
+    smallest margin; negative = misses one). The standard error is that of the difference
+    between two independent samples, this validation set and the 600-prompt held-out set, so
+    a checkpoint with slack >= 2 should also clear the targets on the held-out set. Round 2
+    stands in for round 4 (later rounds change little: the follower keeps answers it wrote)."""
+    def se(p):
+        p = min(max(p, 0.05), 0.95)
+        return (p * (1 - p) * (1 / n + 1 / HELDOUT_N)) ** 0.5
+    a0, a1, a2 = acc[0], acc[1], acc[2]
+    gain = a1 - a0
+    margins = [(0.80 - a0) / se(a0), (a0 - 0.30) / se(a0), (gain - 0.15) / se(gain),
+               (min(a1, a2) - 0.90) / se(min(a1, a2)), (pref1 - 0.90) / se(pref1)]
+    if a2 < a1 - 0.01:
+        margins.append(-1.0)
+    return min(margins)
+
+
+def stage_select(args):
+    import glob
+    import shutil
+    tok = C.load_tok(os.path.join(BUILD, "tok_qwen.json"))
+    fmt = C.ChatFormat("qwen", tok)
+    exs = validation_set(heldout_prompts(), args.valid_per_family)
+    paths = sorted(glob.glob(os.path.join(CKPT, "slhf2_*.pt")))
+    if not paths:
+        raise SystemExit(f"no phase-2 checkpoints in {CKPT}")
+    log(f"validation: {len(exs)} prompts (seed {VALID_SEED}, disjoint from held-out); {len(paths)} checkpoints; "
+        f"slack = smallest margin to the targets in standard errors")
+    log("| step | r0 | r1 | r2 | gain | pref r1 | slack |")
+    log("|---|---|---|---|---|---|---|")
+    rows = []
+    t0 = time.time()
+    for p in paths:
+        step = int(os.path.basename(p)[6:11])
+        cache = p[:-3] + f".valid{len(exs)}.json"  # a rerun reuses the numbers
+        if os.path.exists(cache):
+            with open(cache, encoding="utf-8") as f:
+                acc, pref1 = json.load(f)
+        else:
+            model = new_slhf(tok.size)
+            model.load_state_dict(torch.load(p))
+            acc, pref1 = rounds_accuracy(model.eval(), fmt, exs, 2)
+            with open(cache, "w", encoding="utf-8") as f:
+                json.dump([acc, pref1], f)
+        sl = slack(acc, pref1, len(exs))
+        rows.append({"step": step, "accuracy": [round(x, 4) for x in acc], "preference_r1": round(pref1, 4),
+                     "slack": round(sl, 2), "path": p})
+        log(f"| {step} | {acc[0]:.3f} | {acc[1]:.3f} | {acc[2]:.3f} | {acc[1] - acc[0]:+.3f} | {pref1:.3f} "
+            f"| {sl:+.2f} |")
+    # the checkpoint that clears every target by the widest margin (ties: the later one)
+    best = max(rows, key=lambda r: (r["slack"], r["step"]))
+    shutil.copyfile(best["path"], os.path.join(BUILD, "slhf.pt"))
+    log(f"selected phase-2 step {best['step']} of {len(rows)}: slack {best['slack']:+.2f} standard errors "
+        f"({'clears every target on validation' if best['slack'] > 0 else 'misses a target'}); "
+        f"{time.time() - t0:.0f}s")
+    save_info(selected_step=best["step"], selected_slack=best["slack"], validation_n=len(exs),
+              validation=[{k: v for k, v in r.items() if k != "path"} for r in rows])
 
 
 # ---------------------------------------------------------------------------
@@ -444,7 +558,7 @@ def stage_eval(args):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("stage", choices=["prep", "gpt2", "slhf", "slhf2", "export", "eval"])
+    ap.add_argument("stage", choices=["prep", "gpt2", "slhf", "slhf2", "select", "export", "eval"])
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--batch", type=int, default=64)
@@ -466,16 +580,22 @@ def main():
     ap.add_argument("--p-gpt2", type=float, default=0.15)
     ap.add_argument("--save-every", type=int, default=500)
     # phase 2 (stage slhf2): follower-heavy continuation of phase 1
-    ap.add_argument("--slhf2-steps", type=int, default=1500)
+    ap.add_argument("--slhf2-steps", type=int, default=3000)
     ap.add_argument("--lr2", type=float, default=1e-3)
     ap.add_argument("--leader-batch2", type=int, default=8)
     ap.add_argument("--follower-batch2", type=int, default=56)
     ap.add_argument("--harvest-every2", type=int, default=100)
-    # v3: phase 2 is almost all follower; weight 0 let the leader role collapse (0.80 -> 0.30 in 300 steps)
-    ap.add_argument("--leader-weight2", type=float, default=0.05)
+    # phase 2 is almost all follower. Weight 0 let the leader role collapse (0.80 -> 0.30 in 300 steps);
+    # v3's 0.05 (1500 steps) let it climb back to 0.89 with the follower; v4 uses 0.01 for 3000 steps
+    # and ships the checkpoint chosen by `select` (0.02 for 2500 steps peaked at +0.29 standard errors)
+    ap.add_argument("--leader-weight2", type=float, default=0.01)
     ap.add_argument("--p-copy2", type=float, default=0.30)
     ap.add_argument("--p-own2", type=float, default=0.45)
     ap.add_argument("--p-gpt22", type=float, default=0.15)
+    # v4: phase-2 checkpoints and the validation-based choice among them (stage select)
+    ap.add_argument("--ckpt-every2", type=int, default=100)
+    ap.add_argument("--ckpt-start2", type=int, default=1000)
+    ap.add_argument("--valid-per-family", type=int, default=150)
     ap.add_argument("--n", type=int, default=None)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
@@ -484,7 +604,7 @@ def main():
         export.main(BUILD, DEMO)
         return
     {"prep": stage_prep, "gpt2": stage_gpt2, "slhf": stage_slhf, "slhf2": stage_slhf,
-     "eval": stage_eval}[args.stage](args)
+     "select": stage_select, "eval": stage_eval}[args.stage](args)
 
 
 if __name__ == "__main__":
