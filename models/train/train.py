@@ -6,6 +6,9 @@ Stages (each reads/writes models/build/demo-train/ unless said otherwise):
   gpt2    train the GPT-2-style leader; harvest its wrong answers on training prompts
   slhf    train slhf-tiny (one model, leader + follower roles) with periodic harvests of its
           own mistakes (leader drafts and follower outputs) plus the GPT-2 leader's mistakes
+  slhf2   phase 2: follower-heavy continuation, a checkpoint every 100 steps (ckpt/)
+  select  validates every phase-2 checkpoint (rounds 0..2, own seed, never the held-out set) and
+          copies the one that clears the demo targets by the widest margin to slhf.pt
   export  ONNX + HF files into models/demo/slhf-tiny and models/demo/gpt2-leader
   eval    greedy evaluation, rounds 0..4, both leaders -> table + eval.json
 """
@@ -325,6 +328,8 @@ def stage_slhf(args):
     lw = args.leader_weight2 if phase2 else args.leader_weight
     t0 = time.time()
     if phase2:
+        import shutil
+        shutil.rmtree(CKPT, ignore_errors=True)  # with its cached validation numbers
         save_ckpt(model, 0)  # the phase-1 model is a candidate too
     counts = {"copy": 0, "synth": 0, "own": 0, "gpt2": 0}
     for step in range(S):
