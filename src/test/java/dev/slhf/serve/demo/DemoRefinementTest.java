@@ -25,11 +25,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The bundled demo models refine for real, through the server. Held-out prompts whose leader
- * draft the verifier rejects are found at run time (no fixed strings). The other family's drafts
- * are mostly wrong, and two follower rounds must fix a clear majority (two thirds) of them.
- * slhf-tiny's own drafts are mostly right (see its MODEL_CARD), so for it the whole held-out set
- * is used to find enough wrong ones: the follower must fix a majority of them and fix at least
- * three times as many as it breaks right ones.
+ * draft the verifier rejects are found at run time (no fixed strings), and two follower rounds
+ * must fix a clear majority (two thirds) of them. The other family's drafts are mostly wrong
+ * (120 prompts are plenty); about 30 % of slhf-tiny's own drafts are wrong (see its MODEL_CARD),
+ * so half the held-out set is used for it, and its follower must also fix at least ten times as
+ * many wrong drafts as it breaks right ones.
  */
 @QuarkusTest
 @TestProfile(DemoRefinementTest.DemoModels.class)
@@ -66,7 +66,7 @@ class DemoRefinementTest {
         int wrongDrafts = 0, fixed = 0, rightDrafts = 0, broken = 0, seen = 0;
         List<String> lines = Files.readAllLines(Path.of("models/eval/heldout.jsonl"));
         boolean own = leader.equals("slhf-tiny");
-        int limit = own ? lines.size() : 120;
+        int limit = own ? lines.size() / 2 : 120;
         // stride 97 (coprime with the set size) visits the task families in turn
         for (int k = 0; k < lines.size() && seen < limit; k++, seen++) {
             JsonNode item = json.readTree(lines.get((int) ((97L * k) % lines.size())));
@@ -88,12 +88,9 @@ class DemoRefinementTest {
         String summary = leader + ": fixed " + fixed + " of " + wrongDrafts + " wrong drafts, broke " + broken + " of "
                 + rightDrafts + " right ones";
         if (own) {
-            assertTrue(wrongDrafts >= 20, "too few wrong drafts to judge: " + summary);
-            assertTrue(fixed * 2 > wrongDrafts, "a majority must be fixed: " + summary);
-            assertTrue(fixed >= 3 * broken, "fixes must outnumber breakages 3:1: " + summary);
-        } else {
-            assertTrue(wrongDrafts >= 20, "too few wrong drafts to judge: " + summary);
-            assertTrue(fixed * 3 >= wrongDrafts * 2, "a clear majority must be fixed: " + summary);
+            assertTrue(fixed >= 10 * broken, "fixes must outnumber breakages 10:1: " + summary);
         }
+        assertTrue(wrongDrafts >= 20, "too few wrong drafts to judge: " + summary);
+        assertTrue(fixed * 3 >= wrongDrafts * 2, "a clear majority must be fixed: " + summary);
     }
 }
