@@ -6,7 +6,7 @@
 # Deps (Debian, no PyPI): apt-get install -y python3-torch python3-onnx libopenblas0-pthread python3-regex
 # Deterministic seeds; single-threaded torch (2 threads oversubscribe when anything else runs).
 # v4 stages took (2 cores, shared with a second training run): prep+gpt2 4 min, phase 1 21 min,
-# phase 2 44 min (3000 steps), select 8 min, export+eval+cards 1 min: about 78 minutes; less alone.
+# phase 2 49 min (3000 steps), select 8 min, export+eval+cards 1 min: about 83 minutes; less alone.
 # Logs: models/build/demo-train/<stage>.log
 # The leader role gets a small share of the gradient (loss weight 0.1 in phase 1, 0.01 in phase 2),
 # and `select` ships the phase-2 checkpoint that clears the demo targets by the widest margin on a
