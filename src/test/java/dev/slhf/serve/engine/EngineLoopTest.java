@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -41,6 +42,13 @@ class EngineLoopTest {
             Thread.sleep(5);
         }
         assertEquals(0, lm.openCaches.get(), "every KV cache closed");
+    }
+
+    /** After a failure, abort or cancellation: a fresh request still gets all its tokens. */
+    private static void assertStillServes(EngineLoop e, int tokens) throws Exception {
+        GenerationResult r = e.submit(new GenerationRequest(new int[] {0}, greedy(tokens, List.of(), true), ev -> {}))
+                .result().get(10, TimeUnit.SECONDS);
+        assertEquals(tokens, r.completionTokens(), "the engine keeps serving");
     }
 
     private static SamplingParams greedy(Integer max, List<String> stop, boolean ignoreEos) {
@@ -123,9 +131,7 @@ class EngineLoopTest {
         ExecutionException ex = assertThrows(ExecutionException.class, () -> failing.result().get(5, TimeUnit.SECONDS));
         assertInstanceOf(GenerationFailedException.class, ex.getCause());
         lm.failAtPosition = -1;
-        GenerationResult ok = e.submit(new GenerationRequest(new int[] {0}, greedy(3, List.of(), true), ev -> {}))
-                .result().get(5, TimeUnit.SECONDS);
-        assertEquals(3, ok.completionTokens());
+        assertStillServes(e, 3);
         assertAllCachesClosed();
     }
 
@@ -163,9 +169,7 @@ class EngineLoopTest {
         }));
         ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
         assertInstanceOf(GenerationCancelledException.class, ex.getCause());
-        GenerationResult next = e.submit(new GenerationRequest(new int[] {0}, greedy(3, List.of(), true), ev -> {}))
-                .result().get(10, TimeUnit.SECONDS);
-        assertEquals(3, next.completionTokens(), "the engine keeps serving");
+        assertStillServes(e, 3);
         assertAllCachesClosed();
     }
 
@@ -299,17 +303,22 @@ class EngineLoopTest {
         EngineLoop e = engine(100_000, new EngineSettings(2, 8, 512));
         lm.stepDelayMillis = 2;
         List<GenerationHandle> hs = new ArrayList<>();
+        CountDownLatch decoding = new CountDownLatch(1);
         for (int i = 0; i < 5; i++) {
-            hs.add(e.submit(new GenerationRequest(new int[] {0}, greedy(50_000, List.of(), true), ev -> {})));
+            hs.add(e.submit(new GenerationRequest(new int[] {0}, greedy(50_000, List.of(), true), ev -> {
+                if (ev instanceof GenerationEvent.Delta) {
+                    decoding.countDown();
+                }
+            })));
         }
-        Thread.sleep(50);
+        // two decoding in the batch, three queued behind them
+        assertTrue(decoding.await(10, TimeUnit.SECONDS));
         e.abortAll(new GenerationCancelledException("the server is shutting down"));
         for (GenerationHandle h : hs) {
             ExecutionException ex = assertThrows(ExecutionException.class, () -> h.result().get(10, TimeUnit.SECONDS));
             assertInstanceOf(GenerationCancelledException.class, ex.getCause());
         }
-        assertEquals(5, e.submit(new GenerationRequest(new int[] {0}, greedy(5, List.of(), true), ev -> {}))
-                .result().get(10, TimeUnit.SECONDS).completionTokens());
+        assertStillServes(e, 5);
         assertAllCachesClosed();
     }
 

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class DrainIT {
 
-    private static final Path FIXTURE = Path.of("src/test/resources/fixture/tiny-qwen").toAbsolutePath();
+    private static final Path FIXTURE = ServerProcess.FIXTURE;
     // HTTP/1.1 as OpenAI SDKs and curl speak it over cleartext; the JDK client's h2c upgrade would add
     // HTTP/2 GOAWAY handling (and a JDK bug around it, JDK-8335181) that is not what is tested here
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

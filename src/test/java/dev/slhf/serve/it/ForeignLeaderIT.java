@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class ForeignLeaderIT {
 
-    private static final Path FIXTURE = Path.of("src/test/resources/fixture/tiny-qwen").toAbsolutePath();
+    private static final Path FIXTURE = ServerProcess.FIXTURE;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String PROMPT = "Sort these numbers: 8 2 5";

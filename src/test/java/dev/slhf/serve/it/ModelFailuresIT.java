@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,16 +18,12 @@ import org.junit.jupiter.api.Test;
 /** Start-up with a model that cannot be served: optional ones are left out and named, CUDA asked of a CPU build stops. */
 class ModelFailuresIT {
 
-    private static final Path FIXTURE = Path.of("src/test/resources/fixture/tiny-qwen").toAbsolutePath();
+    private static final Path FIXTURE = ServerProcess.FIXTURE;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     @Test
     void anOptionalModelThatFailsToLoadIsLeftOutAndNamedByReadiness() throws Exception {
-        Path broken = Files.createTempDirectory("broken-optional");
-        for (String f : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")) {
-            Files.copy(FIXTURE.resolve(f), broken.resolve(f));
-        }
-        Files.writeString(broken.resolve("model.onnx"), "truncated download");
+        Path broken = ServerProcess.fixtureWithCorruptModel("broken-optional", "truncated download");
         try (ServerProcess server = ServerProcess.start(broken, List.of("-Dslhf.models.m.path=" + FIXTURE,
                 "-Dslhf.models.extra.path=" + broken, "-Dslhf.models.extra.optional=true",
                 "-Dslhf.leader=m", "-Dslhf.follower=m"))) {

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PackagedJarIT {
 
-    private static final Path FIXTURE = Path.of("src/test/resources/fixture/tiny-qwen").toAbsolutePath();
+    private static final Path FIXTURE = ServerProcess.FIXTURE;
 
     @Test
     void servesRefinementOnAModelDirectoryGivenBySystemProperties() throws Exception {
@@ -45,11 +45,7 @@ class PackagedJarIT {
 
     @Test
     void aBrokenModelStopsStartUpNamingTheFile() throws Exception {
-        Path dir = Files.createTempDirectory("broken-model");
-        for (String f : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")) {
-            Files.copy(FIXTURE.resolve(f), dir.resolve(f));
-        }
-        Files.writeString(dir.resolve("model.onnx"), "this is not an onnx file");
+        Path dir = ServerProcess.fixtureWithCorruptModel("broken-model", "this is not an onnx file");
         try (ServerProcess server = ServerProcess.start(dir,
                 List.of("-Dslhf.models.m.path=" + dir, "-Dslhf.leader=m", "-Dslhf.follower=m"))) {
             assertTrue(server.process.waitFor(90, TimeUnit.SECONDS), "the process must exit");

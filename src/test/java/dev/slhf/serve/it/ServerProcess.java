@@ -17,6 +17,18 @@ import java.util.concurrent.TimeUnit;
 final class ServerProcess implements AutoCloseable {
 
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar").toAbsolutePath();
+    /** The small test model every IT serves. */
+    static final Path FIXTURE = Path.of("src/test/resources/fixture/tiny-qwen").toAbsolutePath();
+
+    /** A copy of the fixture whose model.onnx holds {@code content} instead of a graph (a bad download). */
+    static Path fixtureWithCorruptModel(String prefix, String content) throws IOException {
+        Path dir = Files.createTempDirectory(prefix);
+        for (String f : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(FIXTURE.resolve(f), dir.resolve(f));
+        }
+        Files.writeString(dir.resolve("model.onnx"), content);
+        return dir;
+    }
 
     final Process process;
     final Path log;
