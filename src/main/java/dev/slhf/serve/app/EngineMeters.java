@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
  * Micrometer view of one model's engine loop (names as vLLM's where they exist):
  * {@code slhf_num_requests_running/waiting}, {@code slhf_batch_size}, {@code slhf_queue_seconds},
  * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total} (of which
- * {@code slhf_requests_timed_out_total} ran past their deadline).
+ * {@code slhf_requests_timed_out_total} ran past their deadline), and the prefix cache's
+ * {@code slhf_prefix_cache_queries_total} / {@code slhf_prefix_cache_hits_total} (prompt tokens
+ * looked up / reused, as vLLM's), {@code slhf_prefix_cache_evictions_total} and
+ * {@code slhf_prefix_cache_bytes}.
  */
 final class EngineMeters implements EngineMetrics {
 
@@ -23,6 +26,9 @@ final class EngineMeters implements EngineMetrics {
     private final Timer decode;
     private final Counter cancelled;
     private final Counter timedOut;
+    private final Counter prefixQueries;
+    private final Counter prefixHits;
+    private final Counter prefixEvictions;
 
     EngineMeters(MeterRegistry registry, String model) {
         this.batchSize = DistributionSummary.builder("slhf.batch.size").description("Rows per decode forward pass")
@@ -39,6 +45,15 @@ final class EngineMeters implements EngineMetrics {
         this.timedOut = Counter.builder("slhf.requests.timed.out")
                 .description("Generations stopped because their request passed slhf.limits.request-timeout")
                 .tag("model", model).register(registry);
+        this.prefixQueries = Counter.builder("slhf.prefix.cache.queries")
+                .description("Prompt tokens looked up in the prefix cache")
+                .tag("model", model).register(registry);
+        this.prefixHits = Counter.builder("slhf.prefix.cache.hits")
+                .description("Prompt tokens whose KV came from the prefix cache instead of a prefill")
+                .tag("model", model).register(registry);
+        this.prefixEvictions = Counter.builder("slhf.prefix.cache.evictions")
+                .description("Prefix cache entries evicted to stay within slhf.models.<name>.prefix-cache-bytes")
+                .tag("model", model).register(registry);
     }
 
     /** Gauges read the engine's counters when scraped. */
@@ -47,6 +62,8 @@ final class EngineMeters implements EngineMetrics {
                 .description("Sequences prefilling or decoding").tag("model", model.name()).register(registry);
         Gauge.builder("slhf.num.requests.waiting", model.engine(), e -> e.waitingCount())
                 .description("Sequences queued for admission").tag("model", model.name()).register(registry);
+        Gauge.builder("slhf.prefix.cache.bytes", model.engine(), e -> e.prefixCacheBytes())
+                .description("KV bytes held by the prefix cache").tag("model", model.name()).register(registry);
     }
 
     @Override
@@ -72,5 +89,16 @@ final class EngineMeters implements EngineMetrics {
     @Override
     public void timedOut() {
         timedOut.increment();
+    }
+
+    @Override
+    public void prefixCacheQueried(int queried, int hits) {
+        prefixQueries.increment(queried);
+        prefixHits.increment(hits);
+    }
+
+    @Override
+    public void prefixCacheEvicted(long bytes) {
+        prefixEvictions.increment();
     }
 }

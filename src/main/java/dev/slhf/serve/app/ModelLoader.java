@@ -35,10 +35,14 @@ public final class ModelLoader {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("slhf.models." + name + ".device: " + e.getMessage());
         }
+        long prefixCacheBytes = config.prefixCacheBytes().asLongValue();
+        if (prefixCacheBytes < 0) {
+            throw new IllegalStateException("slhf.models." + name + ".prefix-cache-bytes must be >= 0 (0 turns it off)");
+        }
         return load(name, Path.of(config.path().orElseThrow()),
                 new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads(), device, config.deviceId()),
-                withLimits(new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens()),
-                        limits), metrics);
+                withLimits(new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens())
+                        .withPrefixCacheBytes(prefixCacheBytes), limits), metrics);
     }
 
     /** {@code slhf.limits.*} token limits (unset: 0, i.e. up to the context) on top of a model's scheduling settings. */

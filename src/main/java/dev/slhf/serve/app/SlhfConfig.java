@@ -1,6 +1,7 @@
 package dev.slhf.serve.app;
 
 import io.smallrye.config.ConfigMapping;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
@@ -74,6 +75,14 @@ public interface SlhfConfig {
         @WithName("max-batch-tokens")
         @WithDefault("512")
         int maxBatchTokens();
+
+        /**
+         * Bound of the automatic prefix KV cache (KV of finished sequences, reused by prompts that
+         * start with the same tokens), e.g. {@code 512M}; {@code 0} turns it off.
+         */
+        @WithName("prefix-cache-bytes")
+        @WithDefault("512M")
+        MemorySize prefixCacheBytes();
 
         /** Where ONNX Runtime runs it: {@code cpu}, or {@code cuda} (needs the {@code -Pcuda} build). */
         @WithDefault("cpu")

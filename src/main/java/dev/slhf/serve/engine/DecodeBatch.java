@@ -19,7 +19,15 @@ import java.util.function.Consumer;
  */
 final class DecodeBatch implements AutoCloseable {
 
+    /** Told about each row that finished while its keys and values are still in the batch cache. */
+    interface Retirement {
+        Retirement NONE = (seq, cache, row) -> {};
+
+        void finished(Sequence seq, KvCache cache, int row);
+    }
+
     private final CausalLm lm;
+    private final Retirement retirement;
     private final List<Sequence> rows = new ArrayList<>();
     /** Row of the current cache that holds {@code rows.get(i)}; rows that left keep their slot until the re-pack. */
     private final List<Integer> slots = new ArrayList<>();
@@ -32,7 +40,12 @@ final class DecodeBatch implements AutoCloseable {
     private boolean dirty;
 
     DecodeBatch(CausalLm lm) {
+        this(lm, Retirement.NONE);
+    }
+
+    DecodeBatch(CausalLm lm, Retirement retirement) {
         this.lm = lm;
+        this.retirement = retirement;
     }
 
     /** Sequences decoding or about to join. */
@@ -108,6 +121,9 @@ final class DecodeBatch implements AutoCloseable {
         boolean removed = false;
         for (int i = rows.size() - 1; i >= 0; i--) {
             if (rows.get(i).finished()) {
+                if (cache != null) {
+                    retirement.finished(rows.get(i), cache, slots.get(i)); // before the re-pack drops its row
+                }
                 rows.remove(i);
                 slots.remove(i);
                 removed = true;

@@ -38,6 +38,7 @@ public final class EngineLoop implements AutoCloseable {
     private final BlockingQueue<Sequence> waiting;
     private final List<Sequence> prefilling = new ArrayList<>();
     private final DecodeBatch batch;
+    private final PrefixReuse prefixes;
     private final EngineMetrics metrics;
     private final Thread thread;
     private volatile boolean stopping;
@@ -54,7 +55,8 @@ public final class EngineLoop implements AutoCloseable {
     public EngineLoop(String modelName, CausalLm lm, Tokenizer tokenizer, Set<Integer> stopTokenIds, int contextLength,
             EngineSettings settings, EngineMetrics metrics) {
         this.metrics = metrics;
-        this.batch = new DecodeBatch(lm);
+        this.prefixes = new PrefixReuse(lm, settings.prefixCacheBytes(), metrics);
+        this.batch = new DecodeBatch(lm, prefixes::retire);
         this.modelName = modelName;
         this.lm = lm;
         this.tokenizer = tokenizer;
@@ -77,6 +79,16 @@ public final class EngineLoop implements AutoCloseable {
 
     public int runningCount() {
         return runningCount;
+    }
+
+    /** Entries in the prefix cache now. */
+    int prefixCacheEntries() {
+        return prefixes.cache().size();
+    }
+
+    /** KV bytes held by the prefix cache (0 when it is off). */
+    public long prefixCacheBytes() {
+        return prefixes.cache().bytes();
     }
 
     /**
@@ -163,6 +175,7 @@ public final class EngineLoop implements AutoCloseable {
             LOG.log(System.Logger.Level.ERROR, "engine loop of model '" + modelName + "' died", e);
         } finally {
             drain(new GenerationCancelledException("model '" + modelName + "' is shutting down"));
+            prefixes.close();
         }
     }
 
@@ -243,7 +256,8 @@ public final class EngineLoop implements AutoCloseable {
      * Prompt work for this step, in arrival order, within what decoding leaves of the token
      * budget: either the not-yet-started prompts at the head of the line together in one
      * left-padded pass (a wave of arrivals gets its first tokens after one pass, not one pass
-     * each), or the next chunk of a prompt too long for the budget.
+     * each), or the next chunk of a prompt too long for the budget. A prompt's length here is what
+     * is left after its longest cached prefix.
      */
     private void prefillStep() {
         if (prefilling.isEmpty()) {
@@ -251,45 +265,41 @@ public final class EngineLoop implements AutoCloseable {
         }
         int budget = Math.max(1, settings.maxBatchTokens() - batch.size());
         List<Sequence> group = new ArrayList<>();
+        List<PrefixCache.Match> matches = new ArrayList<>();
         int longest = 0;
         for (Sequence s : prefilling) {
-            int len = Math.max(longest, s.promptLength());
-            if (!s.prefillNotStarted() || (group.size() + 1) * len > budget
-                    || (s.mustPrefillAlone() && !group.isEmpty())) {
+            if (!s.prefillNotStarted() || (s.mustPrefillAlone() && !group.isEmpty())) {
+                break;
+            }
+            PrefixCache.Match match = prefixes.match(s);
+            int len = Math.max(longest, s.promptLength() - match.length());
+            if ((group.size() + 1) * len > budget) {
                 break;
             }
             group.add(s);
+            matches.add(match);
             longest = len;
             if (s.mustPrefillAlone()) {
                 break;
             }
         }
         if (!group.isEmpty()) {
-            prefillTogether(group, longest);
+            prefillTogether(group, matches);
         } else {
             prefillChunk(prefilling.get(0), budget);
         }
     }
 
-    private void prefillTogether(List<Sequence> group, int length) {
+    private void prefillTogether(List<Sequence> group, List<PrefixCache.Match> matches) {
         int b = group.size();
-        long[] ids = new long[b * length], positions = new long[b * length], mask = new long[b * length];
-        for (int i = 0; i < b; i++) {
-            int[] prompt = group.get(i).promptIds();
-            int pad = length - prompt.length;
-            for (int j = 0; j < length; j++) {
-                boolean real = j >= pad;
-                ids[i * length + j] = real ? prompt[j - pad] : 0;
-                // pads get position 1 and mask 0, as Hugging Face does for left padding
-                positions[i * length + j] = real ? j - pad : 1;
-                mask[i * length + j] = real ? 1 : 0;
-            }
-        }
         prefilling.removeAll(group);
         long t0 = System.nanoTime();
         ForwardResult out;
-        try (KvCache empty = lm.emptyCache(b)) {
-            out = lm.forward(new ForwardBatch(b, length, ids, mask, positions), empty);
+        int length;
+        try (PrefixReuse.Plan plan = prefixes.plan(group, matches)) {
+            length = plan.batch.seqLen();
+            out = lm.forward(plan.batch, plan.past);
+            plan.succeeded(group);
         } catch (RuntimeException e) {
             if (b > 1) {
                 // One prompt may be the cause: retry each on its own, so only the culprit fails.
@@ -331,7 +341,7 @@ public final class EngineLoop implements AutoCloseable {
         long t0 = System.nanoTime();
         try {
             if (seq.cache() == null) {
-                seq.adoptCache(lm.emptyCache(1));
+                prefixes.startChunked(seq);
             }
             ForwardBatch input = seq.nextPrefillChunk(budget);
             out = lm.forward(input, seq.cache());

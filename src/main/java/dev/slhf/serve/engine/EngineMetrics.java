@@ -21,4 +21,14 @@ public interface EngineMetrics {
 
     /** Of the cancellations, one that happened because the request ran past its deadline. */
     default void timedOut() {}
+
+    /**
+     * A prompt of {@code queried} tokens was looked up in the prefix cache and its first
+     * {@code hits} positions were reused rather than prefilled (vLLM's {@code prefix_cache_queries}
+     * and {@code prefix_cache_hits}, both in tokens). Reported only while the cache is on.
+     */
+    default void prefixCacheQueried(int queried, int hits) {}
+
+    /** The prefix cache evicted an entry of {@code bytes} to stay within its bound. */
+    default void prefixCacheEvicted(long bytes) {}
 }

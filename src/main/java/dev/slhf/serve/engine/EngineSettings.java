@@ -11,9 +11,19 @@ package dev.slhf.serve.engine;
  * @param maxPromptTokens most prompt tokens a request may bring; 0: up to the context
  * @param maxNewTokens    largest max_tokens a request may ask for, and the cap when it does not
  *                        ask; 0: up to the context
+ * @param prefixCacheBytes bound of the {@link PrefixCache} (KV of finished sequences kept for reuse
+ *                        by later prompts that start with the same tokens); 0 turns it off
  */
 public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens, int maxPromptTokens,
-        int maxNewTokens) {
+        int maxNewTokens, long prefixCacheBytes) {
+
+    /**
+     * 512 MiB: at Qwen2.5-0.5B's 24 KiB of fp32 KV per token (24 layers x 2 KV heads x 64 x K,V x 4 B)
+     * that is ~21k tokens, the sequences of the last ~20 refinements with 500-token prompts and
+     * drafts; at 1.5B (56 KiB/token) ~9k tokens. That is a quarter and a twelfth of those models'
+     * fp32 weights, small enough to be on by default without a sizing exercise.
+     */
+    public static final long DEFAULT_PREFIX_CACHE_BYTES = 512L << 20;
 
     public EngineSettings {
         if (maxBatchSize < 1 || maxWaiting < 1 || maxBatchTokens < 1) {
@@ -22,6 +32,14 @@ public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchToken
         if (maxPromptTokens < 0 || maxNewTokens < 0) {
             throw new IllegalArgumentException("token limits must be >= 0 (0: none)");
         }
+        if (prefixCacheBytes < 0) {
+            throw new IllegalArgumentException("prefix cache bytes must be >= 0 (0: off)");
+        }
+    }
+
+    public EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens, int maxPromptTokens,
+            int maxNewTokens) {
+        this(maxBatchSize, maxWaiting, maxBatchTokens, maxPromptTokens, maxNewTokens, DEFAULT_PREFIX_CACHE_BYTES);
     }
 
     public EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens) {
@@ -29,7 +47,12 @@ public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchToken
     }
 
     public EngineSettings withTokenLimits(int prompt, int newTokens) {
-        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, prompt, newTokens);
+        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, prompt, newTokens, prefixCacheBytes);
+    }
+
+    /** The same limits with the prefix cache bounded by {@code bytes} (0: off). */
+    public EngineSettings withPrefixCacheBytes(long bytes) {
+        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, maxPromptTokens, maxNewTokens, bytes);
     }
 
     public static EngineSettings defaults() {

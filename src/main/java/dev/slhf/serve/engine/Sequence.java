@@ -30,6 +30,7 @@ final class Sequence {
     private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
 
     private SequenceState state = SequenceState.WAITING;
+    private FinishReason finishReason;
     private KvCache cache;
     private int prefilled;
     private int lastToken = -1;
@@ -97,9 +98,18 @@ final class Sequence {
         return state == SequenceState.PREFILL && prefilled == 0 && cache == null;
     }
 
-    /** Takes ownership of a batch-1 cache to prefill in chunks. */
-    void adoptCache(KvCache own) {
+    /**
+     * Takes ownership of a batch-1 cache to prefill in chunks; it holds the first
+     * {@code cachedPrefix} prompt positions already (a prefix cache hit), or none.
+     */
+    void adoptCache(KvCache own, int cachedPrefix) {
+        if (own.length() != cachedPrefix || cachedPrefix >= promptLength()) {
+            own.close();
+            throw new IllegalArgumentException("a chunked prefill starts from " + cachedPrefix + " of "
+                    + promptLength() + " prompt positions, not from a cache of " + own.length());
+        }
         this.cache = own;
+        this.prefilled = cachedPrefix;
     }
 
     long queueNanos() {
@@ -235,6 +245,7 @@ final class Sequence {
             // tokens that added no text (a stop token, a held-back stop string) still report logprobs
             notify(new GenerationEvent.Delta("", generated.size() - 1, takePendingLogprobs()));
         }
+        finishReason = reason;
         release();
         long now = System.nanoTime();
         GenerationResult result = new GenerationResult(text.toString(), List.copyOf(generated), reason,
@@ -256,6 +267,21 @@ final class Sequence {
 
     boolean finished() {
         return state == SequenceState.FINISHED;
+    }
+
+    /** Finished by a stop or length rule, not failed or cancelled: its KV is complete and valid. */
+    boolean completed() {
+        return finishReason != null;
+    }
+
+    /** The tokens whose keys/values are cached: the prompt, then every generated token but the last. */
+    int[] cachedTokens() {
+        int[] prompt = request.promptIds();
+        int[] out = java.util.Arrays.copyOf(prompt, cachedLength());
+        for (int i = prompt.length; i < out.length; i++) {
+            out[i] = generated.get(i - prompt.length);
+        }
+        return out;
     }
 
     private void release() {

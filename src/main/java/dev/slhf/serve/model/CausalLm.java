@@ -30,6 +30,14 @@ public interface CausalLm extends AutoCloseable {
      */
     KvCache gather(java.util.List<KvCache> sources, int[] rows, int[] keep, int length);
 
+    /**
+     * Like {@link #gather}, but output row i holds the <em>first</em> {@code keep[i]} positions of
+     * row {@code rows[i]} of {@code sources[i]} (a cached prefix), right-aligned with zeros on the
+     * left. A source may be null where its {@code keep} is 0. Sources are not closed, nor changed:
+     * a prefix cache hands its entries out this way without giving them up.
+     */
+    KvCache gatherPrefixes(java.util.List<KvCache> sources, int[] rows, int[] keep, int length);
+
     @Override
     void close();
 }

@@ -13,6 +13,9 @@ public interface KvCache extends AutoCloseable {
     /** Past positions held per row (padding included). */
     int length();
 
+    /** Native memory held by the key and value tensors, from their real shapes and element type. */
+    long bytes();
+
     @Override
     void close();
 }

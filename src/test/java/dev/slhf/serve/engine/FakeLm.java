@@ -44,6 +44,9 @@ final class FakeLm implements CausalLm {
 
     @Override
     public ForwardResult forward(ForwardBatch batch, KvCache past) {
+        if (((Cache) past).closed) {
+            throw new IllegalStateException("forward over a closed cache");
+        }
         forwards.incrementAndGet();
         batchSizes.add(batch.batchSize());
         if (batch.seqLen() > 1) {
@@ -88,6 +91,17 @@ final class FakeLm implements CausalLm {
     }
 
     @Override
+    public KvCache gatherPrefixes(java.util.List<KvCache> sources, int[] rows, int[] keep, int length) {
+        for (int i = 0; i < keep.length; i++) {
+            if (keep[i] > 0 && (((Cache) sources.get(i)).closed || keep[i] > sources.get(i).length()
+                    || keep[i] > length)) {
+                throw new IllegalArgumentException("prefix beyond (or of a closed) source");
+            }
+        }
+        return new Cache(sources.size(), length);
+    }
+
+    @Override
     public void close() {}
 
     final class Cache implements KvCache {
@@ -108,6 +122,11 @@ final class FakeLm implements CausalLm {
         @Override
         public int length() {
             return length;
+        }
+
+        @Override
+        public long bytes() {
+            return 8L * batch * length; // one key and one value float per position
         }
 
         @Override

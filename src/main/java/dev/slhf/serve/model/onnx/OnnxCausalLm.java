@@ -179,6 +179,23 @@ public final class OnnxCausalLm implements CausalLm {
 
     @Override
     public KvCache gather(List<KvCache> sources, int[] rows, int[] keep, int length) {
+        int[] start = new int[sources.size()];
+        for (int i = 0; i < start.length; i++) {
+            start[i] = sources.get(i).length() - keep[i]; // the last keep[i] positions
+        }
+        return copyRows(sources, rows, start, keep, length);
+    }
+
+    @Override
+    public KvCache gatherPrefixes(List<KvCache> sources, int[] rows, int[] keep, int length) {
+        return copyRows(sources, rows, new int[sources.size()], keep, length);
+    }
+
+    /**
+     * Output row i holds positions {@code [start[i], start[i] + keep[i])} of row {@code rows[i]}
+     * of its source, right-aligned in {@code length} positions; the rest stays zero (masked).
+     */
+    private KvCache copyRows(List<KvCache> sources, int[] rows, int[] start, int[] keep, int length) {
         int b = sources.size();
         int heads = spec.numKvHeads(), dim = spec.headDim();
         int elem = graph.kvType() == OnnxJavaType.FLOAT16 ? 2 : 4;
@@ -193,15 +210,21 @@ public final class OnnxCausalLm implements CausalLm {
                     // One host copy per distinct source tensor, however many rows come from it.
                     Map<OnnxTensor, ByteBuffer> copies = new HashMap<>();
                     for (int i = 0; i < b; i++) {
+                        if (keep[i] == 0) {
+                            continue;
+                        }
                         OnnxKvCache src = (OnnxKvCache) sources.get(i);
                         OnnxTensor t = kv == 0 ? src.key(layer) : src.value(layer);
                         ByteBuffer in = copies.computeIfAbsent(t, OnnxTensor::getByteBuffer);
                         int srcLength = src.length();
-                        if (keep[i] > srcLength || keep[i] > length) {
-                            throw new IllegalArgumentException("cannot keep " + keep[i] + " positions of " + srcLength);
+                        if (keep[i] < 0 || start[i] < 0 || start[i] + keep[i] > srcLength || keep[i] > length
+                                || rows[i] < 0 || rows[i] >= src.batchSize()) {
+                            throw new IllegalArgumentException("cannot copy positions " + start[i] + ".."
+                                    + (start[i] + keep[i]) + " of row " + rows[i] + " of a " + src.batchSize() + "x"
+                                    + srcLength + " cache into " + length);
                         }
                         for (int h = 0; h < heads; h++) {
-                            int from = (((rows[i] * heads) + h) * srcLength + (srcLength - keep[i])) * positionBytes;
+                            int from = (((rows[i] * heads) + h) * srcLength + start[i]) * positionBytes;
                             int to = (((i * heads) + h) * length + (length - keep[i])) * positionBytes;
                             out.put(to, in, from, keep[i] * positionBytes);
                         }

@@ -1,5 +1,6 @@
 package dev.slhf.serve.model.onnx;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import dev.slhf.serve.model.KvCache;
@@ -46,6 +47,17 @@ final class OnnxKvCache implements KvCache {
     @Override
     public int length() {
         return length;
+    }
+
+    @Override
+    public long bytes() {
+        long total = 0;
+        for (List<OnnxTensor> tensors : List.of(keys, values)) {
+            for (OnnxTensor t : tensors) {
+                total += t.getInfo().getNumElements() * (t.getInfo().type == OnnxJavaType.FLOAT16 ? 2 : 4);
+            }
+        }
+        return total;
     }
 
     private void ensureOpen() {
