@@ -80,6 +80,27 @@ class RefinementMetricsTest {
         assertEquals(2, delta(before, after, "slhf_generation_tokens_total{model=\"tiny\",role=\"plain\"}"));
     }
 
+    /**
+     * One model plays both roles, so round 1's prompt (user x, assistant y0, user instruction)
+     * starts with the leader's own sequence (user x, assistant header, y0): the prefix cache
+     * counters show every prompt token queried and at least the leader's prompt reused.
+     */
+    @Test
+    void prefixCacheSeriesCountQueriedAndReusedPromptTokens() {
+        String before = scrape();
+        JsonPath r = refine("{\"prompt\":\"Name three colours of the rainbow\",\"rounds\":1,\"temperature\":0,"
+                + "\"max_tokens\":8}");
+        String after = scrape();
+        int leaderPrompt = r.getInt("rounds[0].prompt_tokens");
+        int followerPrompt = r.getInt("rounds[1].prompt_tokens");
+        assertEquals(leaderPrompt + followerPrompt, delta(before, after, "slhf_prefix_cache_queries_total{model=\"tiny\"}"));
+        double hits = delta(before, after, "slhf_prefix_cache_hits_total{model=\"tiny\"}");
+        assertTrue(hits >= leaderPrompt && hits < followerPrompt, "round 1 reused the leader's sequence: " + hits
+                + " of " + followerPrompt + " (leader prompt " + leaderPrompt + ")");
+        assertTrue(value(after, "slhf_prefix_cache_bytes{model=\"tiny\"}") > 0, "finished sequences are held");
+        assertTrue(after.contains("slhf_prefix_cache_evictions_total{model=\"tiny\"}"));
+    }
+
     @Test
     void dashboardAndReadmeNameOnlyPublishedSeries() throws Exception {
         refine("{\"prompt\":\"hi\",\"rounds\":1,\"temperature\":0,\"max_tokens\":3}");
