@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * leader and follower, N follower rounds, the cache on ({@code EngineSettings.defaults()}) versus
  * off ({@code withPrefixCacheBytes(0)}), two engines side by side with the runs interleaved so that
  * machine noise hits both alike. Prints prompt tokens prefilled, the share of round 1's prompt
- * that was prefilled, and follower-round wall time, with on/off ratios, for greedy and the paper's
+ * that was prefilled, time spent in prefill passes (all rounds) and follower-round wall time
+ * (submission to last token, summed over rounds), with on/off ratios, for greedy and the paper's
  * sampling (temperature 0.9, top_k 50, seeded) at 1 and 8 concurrent refinements; and whether the
  * outputs were the same. Figures are sums over the passes, the same prompts for on and off.
  *
@@ -40,6 +41,14 @@ public final class PrefixCacheBenchmark {
     /** Prefix-cache reports of one engine, in the order it prefilled. */
     static final class Reports implements EngineMetrics {
         final List<int[]> queries = new CopyOnWriteArrayList<>();
+        final java.util.concurrent.atomic.AtomicLong prefillNanos = new java.util.concurrent.atomic.AtomicLong();
+
+        @Override
+        public void step(Phase phase, int rows, int tokens, long nanos) {
+            if (phase == Phase.PREFILL) {
+                prefillNanos.addAndGet(nanos);
+            }
+        }
 
         @Override
         public void prefixCacheQueried(int queried, int hits) {
@@ -48,11 +57,12 @@ public final class PrefixCacheBenchmark {
     }
 
     /** What one pass over the prompts measured. */
-    record Pass(long promptTokens, long prefilled, long round1Prompt, long round1Prefilled, double followerMs,
-            double wallMs, List<String> texts) {
+    record Pass(long promptTokens, long prefilled, long round1Prompt, long round1Prefilled, int round1Whole,
+            int refinements, double prefillMs, double followerMs, double wallMs, List<String> texts) {
         Pass plus(Pass o) {
             return new Pass(promptTokens + o.promptTokens, prefilled + o.prefilled, round1Prompt + o.round1Prompt,
-                    round1Prefilled + o.round1Prefilled, followerMs + o.followerMs, wallMs + o.wallMs, List.of());
+                    round1Prefilled + o.round1Prefilled, round1Whole + o.round1Whole, refinements + o.refinements,
+                    prefillMs + o.prefillMs, followerMs + o.followerMs, wallMs + o.wallMs, List.of());
         }
     }
 
@@ -73,7 +83,7 @@ public final class PrefixCacheBenchmark {
                     + " %d follower rounds, max_tokens %d, %d intra-op threads, sums over %d passes of different prompts%n%n",
                     settings.prefixCacheBytes() >> 20, dir.getFileName(), n, rounds, maxTokens, threads, reps);
             System.out.println("| sampling | concurrent | prompt tokens | prefilled on / off | round 1 prefilled (on)"
-                    + " | follower-round ms on / off | ratio | same outputs |");
+                    + " | prefill-pass ms on / off | follower-round ms on / off | same outputs |");
             System.out.println("|---|---|---|---|---|---|---|---|");
             int slice = 0;
             for (boolean sampled : new boolean[] {false, true}) {
@@ -85,23 +95,26 @@ public final class PrefixCacheBenchmark {
                     // prompts cached by the pass before (held-out prompts are all different).
                     run(on, onReports, slice(prompts, n, slice), rounds, params, concurrent); // warm-up (JIT, ORT arena)
                     run(off, offReports, slice(prompts, n, slice++), rounds, params, concurrent);
-                    Pass bestOn = new Pass(0, 0, 0, 0, 0, 0, List.of()), bestOff = bestOn;
+                    Pass onSum = new Pass(0, 0, 0, 0, 0, 0, 0, 0, 0, List.of()), offSum = onSum;
                     boolean same = true;
                     for (int r = 0; r < reps; r++) {
                         List<String> set = slice(prompts, n, slice++);
                         Pass a = run(off, offReports, set, rounds, params, concurrent);
                         Pass b = run(on, onReports, set, rounds, params, concurrent);
                         same &= a.texts().equals(b.texts());
-                        bestOff = bestOff.plus(a);
-                        bestOn = bestOn.plus(b);
+                        offSum = offSum.plus(a);
+                        onSum = onSum.plus(b);
                     }
-                    System.out.printf("| %s | %d | %d | %d / %d (%.3f) | %s | %.0f / %.0f | %.3f | %s |%n",
-                            sampled ? "t=0.9 top_k=50" : "greedy", concurrent, bestOn.promptTokens(),
-                            bestOn.prefilled(), bestOff.prefilled(), (double) bestOn.prefilled() / bestOff.prefilled(),
-                            concurrent == 1 ? String.format("%d of %d (%.1f %%)", bestOn.round1Prefilled(),
-                                    bestOn.round1Prompt(), 100.0 * bestOn.round1Prefilled() / bestOn.round1Prompt())
+                    System.out.printf("| %s | %d | %d | %d / %d (%.3f) | %s | %.0f / %.0f (%.3f) | %.0f / %.0f (%.3f) | %s |%n",
+                            sampled ? "t=0.9 top_k=50" : "greedy", concurrent, onSum.promptTokens(),
+                            onSum.prefilled(), offSum.prefilled(), (double) onSum.prefilled() / offSum.prefilled(),
+                            concurrent == 1 ? String.format("%d of %d (%.1f %%); x + y0 reused whole in %d of %d",
+                                    onSum.round1Prefilled(), onSum.round1Prompt(),
+                                    100.0 * onSum.round1Prefilled() / onSum.round1Prompt(), onSum.round1Whole(),
+                                    onSum.refinements())
                                     : "–",
-                            bestOn.followerMs(), bestOff.followerMs(), bestOn.followerMs() / bestOff.followerMs(),
+                            onSum.prefillMs(), offSum.prefillMs(), onSum.prefillMs() / offSum.prefillMs(),
+                            onSum.followerMs(), offSum.followerMs(), onSum.followerMs() / offSum.followerMs(),
                             same ? "yes" : "NO");
                 }
             }
@@ -116,6 +129,7 @@ public final class PrefixCacheBenchmark {
     private static Pass run(LoadedModel model, Reports reports, List<String> prompts, int rounds, SamplingParams params,
             int concurrent) throws Exception {
         reports.queries.clear();
+        reports.prefillNanos.set(0);
         RefinementPipeline pipeline = new RefinementPipeline(model, model);
         Semaphore slots = new Semaphore(concurrent);
         List<CompletableFuture<Refinement>> runs = new ArrayList<>();
@@ -131,8 +145,12 @@ public final class PrefixCacheBenchmark {
         double followerMs = 0;
         long prompt = 0, r1Prompt = 0;
         List<String> texts = new ArrayList<>();
+        List<Integer> leaderSequences = new ArrayList<>();
         for (CompletableFuture<Refinement> f : runs) {
-            for (Round round : f.get(30, TimeUnit.MINUTES).rounds()) {
+            List<Round> done = f.get(30, TimeUnit.MINUTES).rounds();
+            // what the leader left in the cache: its prompt and every token but the last
+            leaderSequences.add(done.get(0).promptTokens() + done.get(0).completionTokens() - 1);
+            for (Round round : done) {
                 texts.add(round.text());
                 prompt += round.promptTokens();
                 if (round.round() > 0) {
@@ -146,14 +164,20 @@ public final class PrefixCacheBenchmark {
         double wallMs = (System.nanoTime() - t0) / 1e6;
         // A cache that is off reports nothing: then every prompt token was prefilled.
         long hits = 0, r1Hits = 0;
+        int whole = 0;
         List<int[]> q = List.copyOf(reports.queries);
         for (int i = 0; i < q.size(); i++) {
             hits += q.get(i)[1];
             if (concurrent == 1 && i % (rounds + 1) == 1) {
                 r1Hits += q.get(i)[1];
+                if (q.get(i)[1] == leaderSequences.get(i / (rounds + 1))) {
+                    whole++; // round 1 reused all of the leader's x + y0: the template re-renders y0 as the same ids
+                }
             }
         }
-        return new Pass(prompt, prompt - hits, r1Prompt, r1Prompt - r1Hits, followerMs, wallMs, texts);
+        return new Pass(prompt, prompt - hits, r1Prompt, r1Prompt - r1Hits, whole, prompts.size(),
+                reports.prefillNanos.get() / 1e6, followerMs, wallMs,
+                texts);
     }
 
     private static List<String> slice(List<String> prompts, int n, int k) {
