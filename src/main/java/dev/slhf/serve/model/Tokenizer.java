@@ -14,6 +14,19 @@ public interface Tokenizer extends AutoCloseable {
         return decode(ids, 0, ids.length, skipSpecialTokens);
     }
 
+    /** The checkpoint's decode settings (tokenizer_config.json), applied on top of {@link #decode}. */
+    default DecodeOptions decodeOptions() {
+        return DecodeOptions.NONE;
+    }
+
+    /**
+     * The whole-sequence text transformers' {@code decode} gives: the tokenizer's decode, then
+     * {@link #decodeOptions()}. {@link #decode} stays raw because streaming decodes windows.
+     */
+    default String decodeText(int[] ids, boolean skipSpecialTokens) {
+        return decodeOptions().apply(decode(ids, skipSpecialTokens));
+    }
+
     /** The id of an added/special token written exactly as {@code content}, if any. */
     OptionalInt specialTokenId(String content);
 

@@ -3,6 +3,7 @@ package dev.slhf.serve.model.tokenizer;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slhf.serve.model.DecodeOptions;
 import dev.slhf.serve.model.ModelLoadException;
 import dev.slhf.serve.model.Tokenizer;
 import java.io.IOException;
@@ -26,16 +27,23 @@ public final class HfTokenizer implements Tokenizer {
     private final Map<String, Integer> addedTokens;
     private final BitSet special;
     private final boolean byteLevelDecoder;
+    private final DecodeOptions decodeOptions;
 
     private HfTokenizer(HuggingFaceTokenizer delegate, Map<String, Integer> addedTokens, BitSet special,
-            boolean byteLevelDecoder) {
+            boolean byteLevelDecoder, DecodeOptions decodeOptions) {
         this.delegate = delegate;
+        this.decodeOptions = decodeOptions;
         this.addedTokens = addedTokens;
         this.special = special;
         this.byteLevelDecoder = byteLevelDecoder;
     }
 
     public static HfTokenizer load(Path tokenizerJson) {
+        return load(tokenizerJson, DecodeOptions.NONE);
+    }
+
+    /** @param decodeOptions the checkpoint's tokenizer_config.json decode settings */
+    public static HfTokenizer load(Path tokenizerJson, DecodeOptions decodeOptions) {
         Map<String, Integer> added = new HashMap<>();
         BitSet special = new BitSet();
         boolean byteLevel;
@@ -60,7 +68,7 @@ public final class HfTokenizer implements Tokenizer {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new HfTokenizer(tok, Map.copyOf(added), special, byteLevel);
+            return new HfTokenizer(tok, Map.copyOf(added), special, byteLevel, decodeOptions);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException(tokenizerJson, "the tokenizer library rejects it", e);
         }
@@ -94,6 +102,11 @@ public final class HfTokenizer implements Tokenizer {
     @Override
     public boolean isSpecial(int id) {
         return special.get(id);
+    }
+
+    @Override
+    public DecodeOptions decodeOptions() {
+        return decodeOptions;
     }
 
     @Override
