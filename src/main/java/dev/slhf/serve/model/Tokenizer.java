@@ -8,6 +8,14 @@ public interface Tokenizer extends AutoCloseable {
     /** Encodes without adding special tokens: the chat template already wrote them as text. */
     int[] encode(String text);
 
+    /**
+     * Encodes with the token strings; with {@code addSpecialTokens} the tokenizer.json
+     * post-processor adds its tokens (a Llama BOS, say), as transformers' {@code add_special_tokens}.
+     */
+    default TokenizedText tokenize(String text, boolean addSpecialTokens) {
+        throw new UnsupportedOperationException("this tokenizer cannot list token strings");
+    }
+
     String decode(int[] ids, int from, int to, boolean skipSpecialTokens);
 
     default String decode(int[] ids, boolean skipSpecialTokens) {

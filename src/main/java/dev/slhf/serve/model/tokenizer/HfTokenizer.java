@@ -1,15 +1,18 @@
 package dev.slhf.serve.model.tokenizer;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slhf.serve.model.DecodeOptions;
 import dev.slhf.serve.model.ModelLoadException;
+import dev.slhf.serve.model.TokenizedText;
 import dev.slhf.serve.model.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -82,6 +85,17 @@ public final class HfTokenizer implements Tokenizer {
             out[i] = (int) ids[i];
         }
         return out;
+    }
+
+    @Override
+    public TokenizedText tokenize(String text, boolean addSpecialTokens) {
+        Encoding encoding = delegate.encode(text, addSpecialTokens, false);
+        long[] ids = encoding.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return new TokenizedText(out, List.of(encoding.getTokens()));
     }
 
     @Override
