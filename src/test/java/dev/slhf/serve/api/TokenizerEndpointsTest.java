@@ -173,6 +173,43 @@ class TokenizerEndpointsTest {
         assertEquals(400, post("/tokenize", "{\"model\":\"tiny\",").statusCode());
     }
 
+    /** Every field of every endpoint with every JSON type: a 200 or a 4xx in the OpenAI shape, never a 5xx. */
+    @Test
+    void anyJsonTypeInAnyFieldIsNeverA5xx() {
+        Map<String, List<String>> fields = Map.of(
+                "/tokenize", List.of("model", "prompt", "messages", "add_generation_prompt", "add_special_tokens",
+                        "return_token_strs"),
+                "/detokenize", List.of("model", "tokens"),
+                "/apply-template", List.of("model", "messages", "add_generation_prompt"));
+        List<String> values = List.of("null", "1", "-1", "1.5", "\"x\"", "\"\"", "true", "[]", "{}", "[1,\"a\"]",
+                "[{\"role\":\"user\"}]", "[{\"role\":\"user\",\"content\":5}]", "[99999999999]", "[511]");
+        int requests = 0;
+        for (var endpoint : fields.entrySet()) {
+            for (String field : endpoint.getValue()) {
+                for (String value : values) {
+                    Map<String, String> body = new java.util.LinkedHashMap<>(Map.of("model", "\"tiny\""));
+                    if (endpoint.getKey().equals("/detokenize")) {
+                        body.put("tokens", "[1,2]");
+                    } else if (endpoint.getKey().equals("/apply-template") || !field.equals("prompt")) {
+                        body.put("messages", "[{\"role\":\"user\",\"content\":\"hi\"}]");
+                    }
+                    body.put(field, value);
+                    StringBuilder json = new StringBuilder("{");
+                    body.forEach((k, v) -> json.append(json.length() > 1 ? "," : "").append('"').append(k)
+                            .append("\":").append(v));
+                    Response r = post(endpoint.getKey(), json.append('}').toString());
+                    requests++;
+                    assertThat(r.statusCode()).as(endpoint.getKey() + " " + json).isIn(200, 400, 404);
+                    if (r.statusCode() != 200) {
+                        assertThat(r.jsonPath().getMap("error")).as(r.asString())
+                                .containsKeys("message", "type", "param", "code");
+                    }
+                }
+            }
+        }
+        assertThat(requests).isEqualTo(11 * values.size());
+    }
+
     @Test
     void sameAuthAndBodyLimitAsTheV1Endpoints() {
         for (String path : List.of("/tokenize", "/detokenize", "/apply-template")) {
