@@ -40,6 +40,9 @@ env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True,
                                     extensions=[jinja2.ext.loopcontrols, Generation])
 env.filters["tojson"] = tojson
 env.globals["raise_exception"] = raise_exception
+# transformers also defines strftime_now; only its presence is rendered here (dates are pinned in
+# models/tools/render_templates.py).
+env.globals["strftime_now"] = lambda fmt: __import__("datetime").datetime.now().strftime(fmt)
 
 MSGS = [
     {"role": "system", "content": "  Be brief.\n"},
@@ -147,12 +150,18 @@ TEMPLATES.update({
     "qwen25_tools_no_system": QWEN,
     "qwen25_string_arguments": QWEN,
     "tulu3_system": TULU,
+    # Issue 15: gaps found rendering real templates (Qwen3, Llama 3.1, Granite).
+    "step_slice": "{{ messages[::2] | length }}",
+    "slices": "{{ (messages[::-1] | first).role }}|{{ 'abcdef'[1:5:2] }}|{{ 'abcdef'[::-1] }}|{{ messages[-2:] | length }}|{{ [1, 2, 3, 4, 5][-1:0:-2] | join(',') }}|{{ 'h\u00e9llo'[-3:] }}|{{ 'abc'[5:] }}|{{ [1, 2, 3][:-1] | join(',') }}|{{ 'a:b'.split(':')[1:] | join }}",
+    "kwarg_expressions": "{% set ns = namespace(i=messages|length - 1, j=2 * 3 + 1, s='a' ~ 'b', t=messages|length > 1 and 'yes' or 'no') %}{{ ns.i }} {{ ns.j }} {{ ns.s }} {{ ns.t }}",
+    "items_filter": "{% for k, v in {'b': 1, 'a': 2} | items %}{{ k }}={{ v }};{% endfor %}[{% for k, v in nothing | items %}x{% endfor %}]",
+    "dict_function": "{% set d = dict(a=1, b='x' ~ 'y') %}{{ d.a }}{{ d['b'] }}{{ d | length }}{% for k in d %}{{ k }}{% endfor %}",
+    "defined_none": "[{{ tools is defined }}][{{ tools is none }}][{{ documents is defined }}][{{ nothing is defined }}][{{ nothing is undefined }}][{{ strftime_now is defined }}][{{ raise_exception is defined }}]",
 })
 
 # Jinjava cannot express these. The renderer must fail loudly instead of printing a different
 # string; expected values are still recorded for reference.
 UNSUPPORTED = {
-    "step_slice": "{{ messages[::2] | length }}",
     "unicode_escape_literal": "{{ '\\u00e9' }}",
     "string_repeat": "{{ '=' * 3 }}",
     "chained_comparison": "{{ 1 < 2 < 3 }}",
@@ -197,6 +206,7 @@ TOOL_CHAT = [
 ]
 OVERRIDES = {
     "tools_none": {"tools": None},
+    "defined_none": {"tools": None, "documents": None},
     "qwen25_tools": {"messages": TOOL_CHAT},
     "qwen25_tools_no_system": {"messages": TOOL_CHAT[1:]},
     "qwen25_string_arguments": {"messages": [

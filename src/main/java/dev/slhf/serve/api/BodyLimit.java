@@ -1,5 +1,6 @@
 package dev.slhf.serve.api;
 
+import dev.slhf.serve.api.tokenize.TokenizerResource;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
@@ -22,7 +23,7 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * {@code 413 {"error":{"type":"invalid_request_error","code":"request_too_large",...}}}:
  * <ul>
  * <li>a declared Content-Length over the limit is refused at once, before any of the body is read;
- * <li>a chunked body to {@code /v1/*} (no Content-Length) is read here, counting bytes, and refused as
+ * <li>a chunked body to {@code /v1/*} or a {@link TokenizerResource} path (no Content-Length) is read here, counting bytes, and refused as
  *     soon as it passes the limit; a body within it is handed to RESTEasy Reactive by
  *     {@link #preReadBody} instead of being read a second time.
  * </ul>
@@ -75,7 +76,8 @@ public class BodyLimit {
         }
         boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
         if (!chunked || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD
-                || !request.path().startsWith("/v1/") || request.isEnded()) {
+                || !(request.path().startsWith("/v1/") || TokenizerResource.PATHS.contains(request.path()))
+                || request.isEnded()) {
             ctx.next();
             return;
         }

@@ -58,7 +58,7 @@ public final class ModelLoader {
             EngineMetrics metrics) {
         long t0 = System.nanoTime();
         ModelManifest manifest = ModelDirectory.read(name, directory);
-        Tokenizer tokenizer = HfTokenizer.load(manifest.tokenizerFile());
+        Tokenizer tokenizer = HfTokenizer.load(manifest.tokenizerFile(), manifest.decodeOptions());
         OnnxCausalLm lm;
         try {
             lm = OnnxCausalLm.load(manifest, onnx);

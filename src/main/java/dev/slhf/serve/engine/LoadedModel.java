@@ -54,10 +54,15 @@ public final class LoadedModel implements AutoCloseable {
 
     /** Renders the conversation with this model's own template (generation prompt appended). */
     public String renderChat(List<ChatMessage> messages) {
+        return renderChat(messages, true);
+    }
+
+    /** As {@link #renderChat(List)}, choosing whether the assistant's generation prompt ends it. */
+    public String renderChat(List<ChatMessage> messages, boolean addGenerationPrompt) {
         ChatTemplate t = template.orElseThrow(() -> new InvalidRequestException("messages",
                 "model '" + name() + "' has no chat_template in tokenizer_config.json; use a plain prompt"));
         try {
-            return t.render(messages, true);
+            return t.render(messages, addGenerationPrompt);
         } catch (TemplateException e) {
             // raise_exception(): the template's own verdict on the conversation, a client mistake
             throw new InvalidRequestException("messages", "The chat template rejected the conversation: "

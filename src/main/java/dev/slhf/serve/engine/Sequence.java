@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * One generation inside the engine: its prompt, its sampler and the text pipeline (detokenizer →
- * stop-string matcher → listener). While it prefills it owns a batch-1 KV cache; once decoding,
+ * decode options → stop-string matcher → listener). While it prefills it owns a batch-1 KV cache; once decoding,
  * its keys and values are a row of the engine's {@link DecodeBatch}. Touched only by the engine
  * thread, except {@link #requestCancel()}.
  */
@@ -19,6 +19,8 @@ final class Sequence {
     private final GenerationHandle handle;
     private final Sampler sampler;
     private final IncrementalDetokenizer detokenizer;
+    // Null unless the checkpoint sets clean_up_tokenization_spaces.
+    private final SpaceCleanupStream spaceCleanup;
     private final StopStringMatcher stopStrings;
     private final Set<Integer> stopTokenIds;
     private final int maxTokens;
@@ -47,6 +49,8 @@ final class Sequence {
         this.sampler = new Sampler(request.params());
         this.sampler.observeAll(request.promptIds());
         this.detokenizer = new IncrementalDetokenizer(tokenizer, true);
+        this.spaceCleanup = tokenizer.decodeOptions().cleanUpTokenizationSpaces()
+                ? new SpaceCleanupStream() : null;
         this.stopStrings = new StopStringMatcher(request.params().stop());
         this.stopTokenIds = request.params().ignoreEos() ? Set.of() : stopTokenIds;
         this.maxTokens = maxTokens;
@@ -196,12 +200,23 @@ final class Sequence {
             finish(FinishReason.STOP);
             return;
         }
-        emit(stopStrings.push(detokenizer.push(token)));
+        emit(stopStrings.push(decoded(token)));
         if (stopStrings.matched()) {
             finish(FinishReason.STOP);
         } else if (generated.size() >= maxTokens || cachedLength() + 1 >= contextLength) {
             finish(FinishReason.LENGTH);
         }
+    }
+
+    /** Text pipeline: detokenizer, then the checkpoint's decode options, then stop strings. */
+    private String decoded(int token) {
+        String raw = detokenizer.push(token);
+        return spaceCleanup == null ? raw : spaceCleanup.push(raw);
+    }
+
+    private String decodedRest() {
+        String raw = detokenizer.flush();
+        return spaceCleanup == null ? raw : spaceCleanup.flush(raw);
     }
 
     private void emit(String piece) {
@@ -234,7 +249,7 @@ final class Sequence {
 
     private void finish(FinishReason reason) {
         if (reason != FinishReason.STOP || !stopStrings.matched()) {
-            emit(stopStrings.push(detokenizer.flush()));
+            emit(stopStrings.push(decodedRest()));
             if (!stopStrings.matched()) {
                 emit(stopStrings.flush());
             } else {

@@ -53,7 +53,11 @@ public final class ModelDirectory {
         String modelType = config.path("model_type").asText("unknown");
         @SuppressWarnings("unchecked")
         Map<String, Object> configMap = JSON.convertValue(config, Map.class);
-        return new ModelManifest(name, directory, modelType, context, stops, template, special, configMap);
+        // transformers' default has been false since 4.45; older saves write the key explicitly.
+        DecodeOptions decode = new DecodeOptions(
+                tokenizerConfig.path("clean_up_tokenization_spaces").asBoolean(false));
+        return new ModelManifest(name, directory, modelType, context, stops, template, special, configMap,
+                decode);
     }
 
     private static void requireFile(Path file) {

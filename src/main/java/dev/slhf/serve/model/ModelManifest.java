@@ -16,6 +16,7 @@ import java.util.Optional;
  *                       to config.json, then to the tokenizer's eos token
  * @param specialTokens  tokenizer_config's {@code bos_token}, {@code eos_token}, ... as strings,
  *                       handed to the chat template as globals
+ * @param decodeOptions  tokenizer_config's decode settings ({@code clean_up_tokenization_spaces})
  */
 public record ModelManifest(
         String name,
@@ -25,7 +26,8 @@ public record ModelManifest(
         List<Integer> stopTokenIds,
         Optional<String> chatTemplate,
         Map<String, String> specialTokens,
-        Map<String, Object> config) {
+        Map<String, Object> config,
+        DecodeOptions decodeOptions) {
 
     public Path modelFile() {
         return directory.resolve(ModelDirectory.MODEL_FILE);

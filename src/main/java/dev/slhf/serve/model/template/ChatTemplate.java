@@ -1,8 +1,8 @@
 package dev.slhf.serve.model.template;
 
 import com.hubspot.jinjava.interpret.JinjavaInterpreter;
-import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -19,7 +19,19 @@ import java.util.Map;
  */
 public final class ChatTemplate {
 
-    private final Node root;
+    /**
+     * Stands for a global function as a variable, so that {@code strftime_now is defined} is true
+     * as in jinja2 (Llama 3.2 otherwise falls back to a hard-coded date); calls still go to the
+     * registered function.
+     */
+    record GlobalFunction(String name) {
+        @Override
+        public String toString() {
+            return "<function " + name + ">";
+        }
+    }
+
+    private final JinjaEnvironment.Parsed parsed;
     private final Map<String, Object> globals;
 
     /**
@@ -31,6 +43,15 @@ public final class ChatTemplate {
      */
     public ChatTemplate(String source, String bosToken, String eosToken,
             Map<String, Object> extraGlobals) {
+        this(source, bosToken, eosToken, extraGlobals, Clock.systemDefaultZone());
+    }
+
+    /**
+     * @param clock what {@code strftime_now} reads; transformers uses the server's local time, so
+     *     the server passes {@link Clock#systemDefaultZone()} and tests a fixed clock
+     */
+    public ChatTemplate(String source, String bosToken, String eosToken,
+            Map<String, Object> extraGlobals, Clock clock) {
         if (source == null || source.isBlank()) {
             throw new TemplateRenderException("chat template is missing or empty");
         }
@@ -40,15 +61,22 @@ public final class ChatTemplate {
         }
         putIfPresent(g, "bos_token", bosToken);
         putIfPresent(g, "eos_token", eosToken);
+        g.put("raise_exception", new GlobalFunction("raise_exception"));
+        g.put("strftime_now", new GlobalFunction("strftime_now"));
+        g.put(TemplateFunctions.CLOCK_KEY, java.util.Objects.requireNonNull(clock, "clock"));
         this.globals = Map.copyOf(g);
-        this.root = JinjaEnvironment.parse(source);
+        this.parsed = JinjaEnvironment.parse(source);
     }
 
     public ChatTemplate(String source, String bosToken, String eosToken) {
         this(source, bosToken, eosToken, Map.of());
     }
 
-    /** Renders a plain conversation, as {@code apply_chat_template(messages, tokenize=False)}. */
+    /**
+     * Renders a plain conversation, as {@code apply_chat_template(messages, tokenize=False)}:
+     * like transformers, it passes {@code tools} and {@code documents} as None, so
+     * {@code tools is defined} is true and {@code tools is none} too.
+     */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         List<Map<String, Object>> turns = new ArrayList<>(messages.size());
         for (ChatMessage m : messages) {
@@ -60,6 +88,8 @@ public final class ChatTemplate {
         Map<String, Object> context = new HashMap<>();
         context.put("messages", turns);
         context.put("add_generation_prompt", addGenerationPrompt);
+        context.put("tools", null);
+        context.put("documents", null);
         return render(context);
     }
 
@@ -74,12 +104,12 @@ public final class ChatTemplate {
     public String render(Map<String, Object> context) {
         Map<String, Object> bindings = new HashMap<>(globals);
         context.forEach((key, value) -> bindings.put(key, readOnlyCopy(value)));
-        JinjavaInterpreter interpreter = JinjaEnvironment.newInterpreter(bindings);
+        JinjavaInterpreter interpreter = JinjaEnvironment.newInterpreter(parsed, bindings);
         String output;
         // Jinjava's functions and filters find their interpreter through a thread-local stack.
         try (AutoCloseableImpl<JinjavaInterpreter> current =
                 JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
-            output = interpreter.render(root, false);
+            output = interpreter.render(parsed.root(), false);
         } catch (RuntimeException e) {
             throw RenderErrors.toException(interpreter.getErrorsCopy(), e, "render");
         }

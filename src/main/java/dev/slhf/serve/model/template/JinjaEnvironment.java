@@ -10,6 +10,7 @@ import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import com.hubspot.jinjava.tree.Node;
 import com.hubspot.jinjava.interpret.AutoCloseableSupplier.AutoCloseableImpl;
 import java.util.Map;
+import java.util.TreeMap;
 import jinjava.javax.el.CompositeELResolver;
 
 /**
@@ -24,8 +25,14 @@ final class JinjaEnvironment {
 
     private JinjaEnvironment() {}
 
+    /**
+     * A parsed template: the shared syntax tree, and the filters and tests it names that do not
+     * exist, each with the line of the source where it is first used.
+     */
+    record Parsed(Node root, Map<String, Integer> unknownFilters, Map<String, Integer> unknownTests) {}
+
     /** Parses once; the tree is immutable and shared by all later renders. */
-    static Node parse(String source) {
+    static Parsed parse(String source) {
         JinjaSource.Prepared prepared = JinjaSource.prepare(source);
         JinjavaInterpreter interpreter = JINJAVA.newInterpreter();
         // Expression nodes capture the strategy of the context they were parsed in.
@@ -34,33 +41,31 @@ final class JinjaEnvironment {
                 JinjavaInterpreter.closeablePushCurrent(interpreter).get()) {
             Node root = interpreter.parse(prepared.source());
             RenderErrors.throwIfFailed(interpreter.getErrorsCopy(), "parse");
-            checkNamesExist(prepared, interpreter.getContext());
             ExpressionCheck.compileAll(root);
-            return root;
+            Context context = interpreter.getContext();
+            Map<String, Integer> filters = new TreeMap<>();
+            prepared.filters().stream().filter(f -> context.getFilter(f) == null)
+                    .forEach(f -> filters.put(f, SourceLines.firstUse(source, "\\|\\s*", f)));
+            Map<String, Integer> tests = new TreeMap<>();
+            prepared.tests().stream().filter(t -> context.getExpTest(t) == null)
+                    .forEach(t -> tests.put(t, SourceLines.firstUse(source, "\\bis\\s+(?:not\\s+)?", t)));
+            return new Parsed(root, Map.copyOf(filters), Map.copyOf(tests));
         }
     }
 
     /**
-     * jinja2 rejects an unknown filter or test when compiling the template; Jinjava evaluates it
-     * to nothing at render time without reporting an error, so check the names up front.
+     * A fresh interpreter with its own scope; never shared between threads. The template's unknown
+     * filters and tests are defined in that scope as ones that fail when reached: jinja2 (3.x)
+     * defers the error for a name used inside an {@code if} to when the branch runs, and a
+     * template whose tool branch uses a filter we lack must still serve plain chats.
      */
-    private static void checkNamesExist(JinjaSource.Prepared prepared, Context context) {
-        for (String filter : prepared.filters()) {
-            if (context.getFilter(filter) == null) {
-                throw new TemplateRenderException("chat template uses unknown filter '" + filter + "'");
-            }
-        }
-        for (String test : prepared.tests()) {
-            if (context.getExpTest(test) == null) {
-                throw new TemplateRenderException("chat template uses unknown test '" + test + "'");
-            }
-        }
-    }
-
-    /** A fresh interpreter with its own scope; never shared between threads. */
-    static JinjavaInterpreter newInterpreter(Map<String, Object> bindings) {
+    static JinjavaInterpreter newInterpreter(Parsed parsed, Map<String, Object> bindings) {
         JinjavaConfig config = JINJAVA.getGlobalConfig();
         Context scope = new Context(JINJAVA.getGlobalContextCopy(), bindings, config.getDisabled());
+        parsed.unknownFilters().forEach((name, line) -> scope.registerFilter(
+                MissingName.filter(name, line)));
+        parsed.unknownTests().forEach((name, line) -> scope.registerExpTest(
+                MissingName.test(name, line)));
         return new JinjavaInterpreter(JINJAVA, scope, config);
     }
 
@@ -76,6 +81,7 @@ final class JinjaEnvironment {
                 .build();
 
         CompositeELResolver resolver = new CompositeELResolver();
+        resolver.add(new PySliceResolver());
         resolver.add(new PyStrMethodResolver());
         resolver.add(JinjavaInterpreterResolver.DEFAULT_RESOLVER_READ_ONLY);
 
@@ -95,7 +101,13 @@ final class JinjaEnvironment {
         Jinjava jinjava = new PyJinjava(config);
         jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
                 "", "raise_exception", TemplateFunctions.class, "raiseException", Object.class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
+                "", "dict", TemplateFunctions.class, "dict", Object[].class));
+        jinjava.getGlobalContext().registerFunction(new ELFunctionDefinition(
+                "", "strftime_now", TemplateFunctions.class, "strftimeNow", Object.class));
         PyFilters.all().forEach(jinjava.getGlobalContext()::registerFilter);
+        jinjava.getGlobalContext().registerExpTest(PyDefinedTest.DEFINED);
+        jinjava.getGlobalContext().registerExpTest(PyDefinedTest.UNDEFINED);
         jinjava.getGlobalContext().registerTag(new PyForTag());
         jinjava.getGlobalContext().registerTag(new PyIfTag());
         jinjava.getGlobalContext().registerTag(new GenerationTag());

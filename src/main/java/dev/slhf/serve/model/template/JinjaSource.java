@@ -142,7 +142,7 @@ final class JinjaSource {
             } else if (depth == 0) {
                 int end = endOfTag(i, kind);
                 if (end >= 0) {
-                    out.append('{').append(kind).append(src, bodyStart, i)
+                    out.append('{').append(kind).append(PySlices.rewrite(src.substring(bodyStart, i)))
                             .append(kind == '{' ? "}}" : "%}");
                     advance(end);
                     return;

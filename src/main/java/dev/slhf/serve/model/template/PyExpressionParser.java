@@ -2,8 +2,10 @@ package dev.slhf.serve.model.template;
 
 import com.hubspot.jinjava.el.ExtendedSyntaxBuilder;
 import com.hubspot.jinjava.el.ext.AdditionOperator;
+import com.hubspot.jinjava.el.ext.AstNamedParameter;
 import com.hubspot.jinjava.el.ext.CollectionMembershipOperator;
 import com.hubspot.jinjava.el.ext.ExtendedParser;
+import com.hubspot.jinjava.el.ext.OrOperator;
 import java.util.ArrayList;
 import java.util.List;
 import jinjava.de.odysseus.el.tree.impl.Builder;
@@ -11,18 +13,24 @@ import jinjava.de.odysseus.el.tree.impl.Parser;
 import jinjava.de.odysseus.el.tree.impl.Scanner.ScanException;
 import jinjava.de.odysseus.el.tree.impl.Scanner.Symbol;
 import jinjava.de.odysseus.el.tree.impl.ast.AstBinary;
+import jinjava.de.odysseus.el.tree.impl.ast.AstIdentifier;
 import jinjava.de.odysseus.el.tree.impl.ast.AstNode;
 import jinjava.de.odysseus.el.tree.impl.ast.AstProperty;
+import jinjava.de.odysseus.el.tree.impl.ast.AstString;
 import jinjava.de.odysseus.el.tree.impl.ast.AstUnary;
 
 /**
- * Jinjava's expression parser with three jinja2 rules restored:
+ * Jinjava's expression parser with jinja2's rules restored:
  * <ul>
  *   <li>{@code not} binds looser than comparisons and tests: jinja2 reads
  *       {@code not x is string} as {@code not (x is string)}; Jinjava's EL grammar makes it
  *       {@code (not x) is string}, which is never true, silently changing the branch taken.
  *   <li>{@code +} follows Python: adding a string to a non-string is a TypeError, where Jinjava
  *       would print e.g. "null" for a missing content into the prompt.
+ *   <li>{@code and}/{@code or} return an operand, as in Python ({@link PyBoolean}).
+ *   <li>a keyword argument's value is a whole expression: {@code namespace(i=messages|length - 1)};
+ *       Jinjava binds {@code name=} like an additive operator, so it subtracted 1 from the
+ *       parameter instead of from the length.
  *   <li>filters and tests chain in any order: {@code flag | default(false) is false}; Jinjava
  *       accepts either a filter chain or one test after a value, not a test after filters.
  * </ul>
@@ -68,6 +76,16 @@ final class PyExpressionParser extends ExtendedParser {
     }
 
     @Override
+    protected AstNode add(boolean required) throws ScanException, ParseException {
+        if (getToken().getSymbol() == Symbol.IDENTIFIER && "=".equals(lookahead(0).getImage())) {
+            String name = consumeToken().getImage();
+            consumeToken();
+            return new AstNamedParameter(identifier(name), expr(true));
+        }
+        return super.add(required);
+    }
+
+    @Override
     protected AstNode filter(boolean required) throws ScanException, ParseException {
         AstNode v = unary(required);
         if (v == null) {
@@ -97,6 +115,10 @@ final class PyExpressionParser extends ExtendedParser {
         AstNode argument = value();
         if (argument != null) {
             params.add(argument);
+        } else if (("defined".equals(name) || "undefined".equals(name))
+                && value instanceof AstIdentifier variable) {
+            // PyDefinedTest tells a name bound to None from an unbound one by looking the name up.
+            params.add(new AstString(variable.getName()));
         }
         AstProperty test = createAstDot(identifier(EXPTEST_PREFIX + name), method, true);
         return createAstMethod(test, createAstParameters(params));
@@ -112,8 +134,11 @@ final class PyExpressionParser extends ExtendedParser {
 
     @Override
     protected AstBinary createAstBinary(AstNode left, AstNode right, AstBinary.Operator operator) {
-        return super.createAstBinary(left, right,
-                operator == AdditionOperator.OP ? PyAddition.OP : operator);
+        AstBinary.Operator python = operator == AdditionOperator.OP ? PyAddition.OP
+                : operator == AstBinary.AND ? PyBoolean.AND
+                : operator == OrOperator.OP || operator == AstBinary.OR ? PyBoolean.OR
+                : operator;
+        return super.createAstBinary(left, right, python);
     }
 
     /** Plugs the parser into Jinjava's expression factory. */

@@ -22,9 +22,36 @@ final class PyFilters {
 
     static List<Filter> all() {
         List<Filter> all = new ArrayList<>(List.of(new Tojson(), new Length("length"),
-                new Length("count"), new Sum(), new Join(), new Default("default"), new Default("d")));
+                new Length("count"), new Sum(), new Join(), new Default("default"), new Default("d"),
+                new Items()));
         all.addAll(PyTextFilters.all());
         return all;
+    }
+
+    /**
+     * jinja2 3.1's {@code items}: the (key, value) pairs of a mapping, in its order, for
+     * {@code for k, v in d | items}; an undefined value gives nothing, anything else is an error.
+     */
+    static final class Items implements Filter {
+
+        @Override
+        public String getName() {
+            return "items";
+        }
+
+        @Override
+        public Object filter(Object var, JinjavaInterpreter interpreter, String... args) {
+            if (var == null) {
+                return List.of();
+            }
+            if (!(var instanceof Map<?, ?> map)) {
+                throw new TemplateRenderException("items: can only get item pairs from a mapping, got "
+                        + PyRepr.repr(var));
+            }
+            List<Map.Entry<Object, Object>> pairs = new ArrayList<>(map.size());
+            map.forEach((k, v) -> pairs.add(new java.util.AbstractMap.SimpleImmutableEntry<>(k, v)));
+            return pairs;
+        }
     }
 
     /**

@@ -1,14 +1,18 @@
 package dev.slhf.serve.model.tokenizer;
 
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.slhf.serve.model.DecodeOptions;
 import dev.slhf.serve.model.ModelLoadException;
+import dev.slhf.serve.model.TokenizedText;
 import dev.slhf.serve.model.Tokenizer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 
@@ -26,16 +30,23 @@ public final class HfTokenizer implements Tokenizer {
     private final Map<String, Integer> addedTokens;
     private final BitSet special;
     private final boolean byteLevelDecoder;
+    private final DecodeOptions decodeOptions;
 
     private HfTokenizer(HuggingFaceTokenizer delegate, Map<String, Integer> addedTokens, BitSet special,
-            boolean byteLevelDecoder) {
+            boolean byteLevelDecoder, DecodeOptions decodeOptions) {
         this.delegate = delegate;
+        this.decodeOptions = decodeOptions;
         this.addedTokens = addedTokens;
         this.special = special;
         this.byteLevelDecoder = byteLevelDecoder;
     }
 
     public static HfTokenizer load(Path tokenizerJson) {
+        return load(tokenizerJson, DecodeOptions.NONE);
+    }
+
+    /** @param decodeOptions the checkpoint's tokenizer_config.json decode settings */
+    public static HfTokenizer load(Path tokenizerJson, DecodeOptions decodeOptions) {
         Map<String, Integer> added = new HashMap<>();
         BitSet special = new BitSet();
         boolean byteLevel;
@@ -60,7 +71,7 @@ public final class HfTokenizer implements Tokenizer {
                     .optTruncation(false)
                     .optPadding(false)
                     .build();
-            return new HfTokenizer(tok, Map.copyOf(added), special, byteLevel);
+            return new HfTokenizer(tok, Map.copyOf(added), special, byteLevel, decodeOptions);
         } catch (IOException | RuntimeException e) {
             throw new ModelLoadException(tokenizerJson, "the tokenizer library rejects it", e);
         }
@@ -74,6 +85,17 @@ public final class HfTokenizer implements Tokenizer {
             out[i] = (int) ids[i];
         }
         return out;
+    }
+
+    @Override
+    public TokenizedText tokenize(String text, boolean addSpecialTokens) {
+        Encoding encoding = delegate.encode(text, addSpecialTokens, false);
+        long[] ids = encoding.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return new TokenizedText(out, List.of(encoding.getTokens()));
     }
 
     @Override
@@ -94,6 +116,11 @@ public final class HfTokenizer implements Tokenizer {
     @Override
     public boolean isSpecial(int id) {
         return special.get(id);
+    }
+
+    @Override
+    public DecodeOptions decodeOptions() {
+        return decodeOptions;
     }
 
     @Override

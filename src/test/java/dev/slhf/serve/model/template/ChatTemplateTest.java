@@ -91,10 +91,49 @@ class ChatTemplateTest {
                 () -> new ChatTemplate("{% for m in messages %}{{ m.content }}", null, null));
         assertTrue(unclosed.getMessage().contains("endfor"), unclosed.getMessage());
 
-        TemplateRenderException unknownFilter = assertThrows(TemplateRenderException.class,
-                () -> new ChatTemplate("{{ messages | no_such_filter }}", null, null));
-        assertTrue(unknownFilter.getMessage().contains("no_such_filter"),
-                unknownFilter.getMessage());
+    }
+
+    @Test
+    void unknownFunctionsFailOnlyWhenReached() {
+        ChatTemplate template = new ChatTemplate(
+                "{% if tools %}{{ no_such_function(tools) }}{% endif %}ok", null, null);
+        assertEquals("ok", template.render(List.of(new ChatMessage("user", "hi")), false));
+        TemplateRenderException e = assertThrows(TemplateRenderException.class,
+                () -> template.render(Map.of("tools", List.of(1), "messages", List.of())));
+        assertTrue(e.getMessage().contains("no_such_function"), e.getMessage());
+    }
+
+    @Test
+    void strftimeNowReadsTheGivenClock() {
+        java.time.Clock clock = java.time.Clock.fixed(java.time.Instant.parse("2024-02-29T23:05:09Z"),
+                java.time.ZoneOffset.UTC);
+        ChatTemplate template = new ChatTemplate(
+                "{{ strftime_now('%d %b %Y|%B %d, %Y|%A %H:%M:%S %p %j %y') }}", null, null, Map.of(), clock);
+        assertEquals("29 Feb 2024|February 29, 2024|Thursday 23:05:09 PM 060 24",
+                template.render(List.of(new ChatMessage("user", "hi")), false));
+        assertThrows(TemplateRenderException.class, () -> new ChatTemplate("{{ strftime_now('%Q') }}", null, null,
+                Map.of(), clock).render(List.of(new ChatMessage("user", "hi")), false));
+    }
+
+    @Test
+    void unknownFiltersAndTestsFailOnlyWhenReachedNamingTheTemplateLine() {
+        // A tool branch using a filter the renderer lacks must not stop plain chats (jinja2 3.x
+        // also defers "No filter named" inside an if to when the branch runs).
+        String source = "{% if tools %}\n{{ tools | no_such_filter }}\n{% endif %}"
+                + "{% if messages | length > 5 %}\n\n{{ 1 is no_such_test }}{% endif %}ok";
+        ChatTemplate template = new ChatTemplate(source, null, null);
+        assertEquals("ok", template.render(List.of(new ChatMessage("user", "hi")), false));
+
+        TemplateRenderException filter = assertThrows(TemplateRenderException.class,
+                () -> template.render(Map.of("tools", List.of(Map.of("name", "f")), "messages", List.of())));
+        assertTrue(filter.getMessage().contains("line 2: no filter named 'no_such_filter'"),
+                filter.getMessage());
+
+        List<ChatMessage> six = java.util.Collections.nCopies(6, new ChatMessage("user", "x"));
+        TemplateRenderException test = assertThrows(TemplateRenderException.class,
+                () -> template.render(six, false));
+        assertTrue(test.getMessage().contains("line 5: no test named 'no_such_test'"),
+                test.getMessage());
     }
 
     @Test
