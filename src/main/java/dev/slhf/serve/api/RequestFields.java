@@ -34,6 +34,15 @@ public final class RequestFields {
                 throw new InvalidRequestException(at + ".role", "Invalid role '" + m.role()
                         + "': expected one of system, developer, user, assistant");
             }
+            if (m.name() != null) {
+                throw new InvalidRequestException(at + ".name", "message names are not supported: the chat"
+                        + " template sees role and content only", "unsupported_parameter");
+            }
+            if (m.toolCalls() != null && !m.toolCalls().isNull() && !(m.toolCalls().isArray() && m.toolCalls().isEmpty())
+                    || m.toolCallId() != null) {
+                throw new InvalidRequestException(at + (m.toolCallId() != null ? ".tool_call_id" : ".tool_calls"),
+                        "tool calls are not supported yet", "unsupported_parameter");
+            }
             // "developer" is OpenAI's newer name for the system turn; templates know only "system".
             String role = m.role().equals("developer") ? "system" : m.role();
             out.add(new ChatMessage(role, content(m.content(), at + ".content")));
