@@ -70,6 +70,8 @@ public class CompletionsResource {
         }
         String text = request.promptText();
         SamplingParams params = limits.withDeadline(request.samplingParams());
+        // echo: OpenAI's and vLLM's choice text starts with the prompt, streamed as each choice's first chunk
+        String echo = request.echoing() ? text : "";
         String id = Ids.next("cmpl-");
         long created = Ids.nowSeconds();
         if (request.model().equals(pipelines.id())) {
@@ -82,7 +84,8 @@ public class CompletionsResource {
             RefinementRun run = pipelines.pipeline(null, null).start(refinement, meters.recording(RefinementListener.NONE));
             return bodies.json(Uni.createFrom().completionStage(run.result()).onCancellation().invoke(run::cancel)
                     .map(r -> new CompletionResponse(id, OBJECT, created, pipelines.id(),
-                            List.of(new CompletionResponse.Choice(r.last().text(), 0, null, r.last().finishReason())),
+                            List.of(new CompletionResponse.Choice(echo + r.last().text(), 0, null,
+                                    r.last().finishReason())),
                             Usage.of(r.promptTokens(), r.completionTokens()),
                             r.rounds().stream().map(RefineResponse.RoundDto::of).toList())));
         }
@@ -96,7 +99,8 @@ public class CompletionsResource {
             return bodies.sse(Choices.stream(model, prompt, params, n, meters, bodies, new Choices.StreamFormat() {
                 @Override
                 public String start(int choice) {
-                    return null;
+                    return echo.isEmpty() ? null
+                            : chunk(id, created, model.name(), new CompletionResponse.Choice(echo, choice, null, null));
                 }
 
                 @Override
@@ -128,7 +132,7 @@ public class CompletionsResource {
             for (int i = 0; i < results.size(); i++) {
                 GenerationResult r = results.get(i);
                 completion += r.completionTokens();
-                choices.add(new CompletionResponse.Choice(r.text(), i,
+                choices.add(new CompletionResponse.Choice(echo + r.text(), i,
                         CompletionResponse.Logprobs.of(r.logprobs(), 0, logprobs), r.finishReason().wireName()));
             }
             return new CompletionResponse(id, OBJECT, created, model.name(), choices, Usage.of(prompt.length, completion),

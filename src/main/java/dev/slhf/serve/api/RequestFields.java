@@ -2,9 +2,12 @@ package dev.slhf.serve.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slhf.serve.engine.InvalidRequestException;
+import dev.slhf.serve.engine.LogitAdjustments;
 import dev.slhf.serve.engine.SamplingParams;
 import dev.slhf.serve.model.template.ChatMessage;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -30,6 +33,15 @@ public final class RequestFields {
             if (m.role() == null || !ROLES.contains(m.role())) {
                 throw new InvalidRequestException(at + ".role", "Invalid role '" + m.role()
                         + "': expected one of system, developer, user, assistant");
+            }
+            if (m.name() != null) {
+                throw new InvalidRequestException(at + ".name", "message names are not supported: the chat"
+                        + " template sees role and content only", "unsupported_parameter");
+            }
+            if (m.toolCalls() != null && !m.toolCalls().isNull() && !(m.toolCalls().isArray() && m.toolCalls().isEmpty())
+                    || m.toolCallId() != null) {
+                throw new InvalidRequestException(at + (m.toolCallId() != null ? ".tool_call_id" : ".tool_calls"),
+                        "tool calls are not supported yet", "unsupported_parameter");
             }
             // "developer" is OpenAI's newer name for the system turn; templates know only "system".
             String role = m.role().equals("developer") ? "system" : m.role();
@@ -92,6 +104,34 @@ public final class RequestFields {
         return new SamplingParams(orDefault(temperature, 1.0), orDefault(topP, 1.0), topK == null ? 0 : topK,
                 orDefault(minP, 0.0), orDefault(repetitionPenalty, 1.0), seed, maxTokens, stop(stop),
                 Boolean.TRUE.equals(ignoreEos), topLogprobs);
+    }
+
+    /**
+     * OpenAI's {@code frequency_penalty}, {@code presence_penalty} and {@code logit_bias}; the
+     * bias keys are token ids written as strings, as OpenAI's API takes them.
+     */
+    public static LogitAdjustments adjustments(Double frequencyPenalty, Double presencePenalty,
+            Map<String, Double> logitBias) {
+        Map<Integer, Double> bias = new HashMap<>();
+        if (logitBias != null) {
+            for (Map.Entry<String, Double> e : logitBias.entrySet()) {
+                int token;
+                try {
+                    token = Integer.parseInt(e.getKey().trim());
+                } catch (NumberFormatException notAnId) {
+                    throw new InvalidRequestException("logit_bias", "logit_bias keys must be token ids, got '"
+                            + e.getKey() + "'");
+                }
+                if (e.getValue() == null) {
+                    throw new InvalidRequestException("logit_bias", "logit_bias value for token " + token
+                            + " must be a number");
+                }
+                bias.put(token, e.getValue());
+            }
+        }
+        LogitAdjustments adjustments = new LogitAdjustments(orDefault(frequencyPenalty, 0.0),
+                orDefault(presencePenalty, 0.0), bias);
+        return adjustments.isNone() ? LogitAdjustments.NONE : adjustments;
     }
 
     public static double orDefault(Double value, double fallback) {

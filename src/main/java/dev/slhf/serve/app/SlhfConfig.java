@@ -41,9 +41,12 @@ public interface SlhfConfig {
     @WithName("api-keys-file")
     Optional<String> apiKeysFile();
 
-    /** Path prefixes reachable without a key, so probes and Prometheus keep working. */
+    /**
+     * Path prefixes reachable without a key, so probes and Prometheus keep working; /health,
+     * /metrics and /version are open as in vLLM, whose --api-key guards /v1 only.
+     */
     @WithName("public-paths")
-    @WithDefault("/q/health,/q/metrics")
+    @WithDefault("/q/health,/q/metrics,/health,/metrics,/version")
     List<String> publicPaths();
 
     interface ModelConfig {

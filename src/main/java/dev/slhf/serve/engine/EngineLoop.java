@@ -126,6 +126,7 @@ public final class EngineLoop implements AutoCloseable {
                 throw new InvalidRequestException("prompt", "token id " + id + " is outside the vocabulary");
             }
         }
+        request.params().adjustments().checkVocabulary(lm.spec().vocabSize());
         if (stopping) {
             throw new EngineOverloadedException(modelName, 1);
         }

@@ -10,8 +10,11 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>The order of logits processing is fixed, as in vLLM's sampler:
  * <ol>
+ *   <li>logit_bias (added to the named tokens), as vLLM applies it before the penalties;
  *   <li>repetition penalty (HF semantics: positive logits divided, negative multiplied, over
  *       every token already in the prompt or the output);
+ *   <li>frequency and presence penalties (OpenAI semantics, over the generated tokens only; see
+ *       {@link LogitAdjustments});
  *   <li>greedy shortcut: temperature 0 takes the argmax (lowest id on ties, like torch.argmax);
  *   <li>temperature;
  *   <li>min_p (relative to the most likely token);
@@ -26,18 +29,24 @@ public final class Sampler {
     private final SamplingParams params;
     private final SplittableRandom random;
     private final BitSet seen = new BitSet();
+    private final TokenPenalties penalties;
 
     public Sampler(SamplingParams params) {
         this.params = params;
         long seed = params.seed() != null ? params.seed() : ThreadLocalRandom.current().nextLong();
         this.random = new SplittableRandom(seed);
+        this.penalties = params.adjustments().isNone() ? null : new TokenPenalties(params.adjustments());
     }
 
-    /** Records tokens for the repetition penalty (prompt and generated alike). */
+    /** Records a generated token: for the repetition penalty and the frequency/presence counts. */
     public void observe(int token) {
         seen.set(token);
+        if (penalties != null) {
+            penalties.generated(token);
+        }
     }
 
+    /** Records prompt tokens: they count for the repetition penalty only. */
     public void observeAll(int[] tokens) {
         for (int t : tokens) {
             seen.set(t);
@@ -46,8 +55,14 @@ public final class Sampler {
 
     /** Samples from {@code logits[offset, offset + vocab)}; may modify that range in place. */
     public int sample(float[] logits, int offset, int vocab) {
+        if (penalties != null) {
+            penalties.applyBias(logits, offset, vocab);
+        }
         if (params.repetitionPenalty() != 1.0) {
             applyRepetitionPenalty(logits, offset, vocab);
+        }
+        if (penalties != null) {
+            penalties.applyPenalties(logits, offset, vocab);
         }
         if (params.isGreedy()) {
             return argmax(logits, offset, vocab);

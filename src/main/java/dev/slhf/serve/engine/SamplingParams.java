@@ -17,6 +17,8 @@ import java.util.List;
  *                    {@link GenerationTimedOutException} once it passes (queue time included). It
  *                    lives here because these settings reach every round of a refinement, so one
  *                    request-wide deadline covers the whole request.
+ * @param adjustments logit_bias, frequency and presence penalties ({@link LogitAdjustments#NONE}
+ *                    when the request has none); null is read as NONE
  */
 public record SamplingParams(
         double temperature,
@@ -29,13 +31,15 @@ public record SamplingParams(
         List<String> stop,
         boolean ignoreEos,
         Integer topLogprobs,
-        Deadline deadline) {
+        Deadline deadline,
+        LogitAdjustments adjustments) {
 
     public static final int MAX_STOP_STRINGS = 16;
     public static final int MAX_TOP_LOGPROBS = 20;
 
     public SamplingParams {
         stop = stop == null ? List.of() : List.copyOf(stop);
+        adjustments = adjustments == null ? LogitAdjustments.NONE : adjustments;
         validate(temperature, topP, topK, minP, repetitionPenalty, maxTokens, stop);
         if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS)) {
             throw new InvalidRequestException("top_logprobs", "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS);
@@ -44,12 +48,12 @@ public record SamplingParams(
 
     public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty, Long seed,
             Integer maxTokens, List<String> stop, boolean ignoreEos, Integer topLogprobs) {
-        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, topLogprobs, null);
+        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, topLogprobs, null, null);
     }
 
     public SamplingParams(double temperature, double topP, int topK, double minP, double repetitionPenalty, Long seed,
             Integer maxTokens, List<String> stop, boolean ignoreEos) {
-        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, null, null);
+        this(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos, null, null, null);
     }
 
     public boolean wantsLogprobs() {
@@ -66,17 +70,27 @@ public record SamplingParams(
 
     public SamplingParams withMaxTokens(Integer value) {
         return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, value, stop, ignoreEos, topLogprobs,
-                deadline);
+                deadline, adjustments);
     }
 
     public SamplingParams withSeed(Long value) {
         return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, value, maxTokens, stop, ignoreEos,
-                topLogprobs, deadline);
+                topLogprobs, deadline, adjustments);
     }
 
     public SamplingParams withDeadline(Deadline value) {
         return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos,
-                topLogprobs, value);
+                topLogprobs, value, adjustments);
+    }
+
+    public SamplingParams withAdjustments(LogitAdjustments value) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, ignoreEos,
+                topLogprobs, deadline, value);
+    }
+
+    public SamplingParams withIgnoreEos(boolean value) {
+        return new SamplingParams(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, value,
+                topLogprobs, deadline, adjustments);
     }
 
     private static void validate(double temperature, double topP, int topK, double minP, double repetitionPenalty,

@@ -81,5 +81,10 @@ class AuthTest {
         given().get("/q/health/ready").then().statusCode(200);
         given().get("/q/health/started").then().statusCode(200);
         given().get("/q/metrics").then().statusCode(200);
+        // vLLM's unversioned endpoints are open too; its --api-key guards /v1 only
+        given().get("/health").then().statusCode(200);
+        given().get("/metrics").then().statusCode(200);
+        given().get("/version").then().statusCode(200);
+        given().get("/v1/models/tiny").then().statusCode(401);
     }
 }

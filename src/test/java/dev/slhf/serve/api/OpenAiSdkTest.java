@@ -14,6 +14,9 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
+import com.openai.models.responses.Response;
+import com.openai.models.responses.ResponseCreateParams;
+import com.openai.models.responses.ResponseStreamEvent;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
@@ -113,5 +116,65 @@ class OpenAiSdkTest {
         } catch (NotFoundException e) {
             assertEquals(404, e.statusCode());
         }
+    }
+
+    @Test
+    void modelsRetrieveReadsOneModelAndUnknownIsNotFound() {
+        Model tiny = client.models().retrieve("tiny");
+        assertEquals("tiny", tiny.id());
+        assertEquals("slhf-serve", tiny.ownedBy());
+        assertEquals("slhf", client.models().retrieve("slhf").id());
+        try {
+            client.models().retrieve("nope");
+            throw new AssertionError("expected a 404");
+        } catch (NotFoundException e) {
+            assertEquals(404, e.statusCode());
+        }
+    }
+
+    private static ResponseCreateParams response(String model) {
+        return ResponseCreateParams.builder().model(model).instructions("Be brief.").input("Say hello")
+                .maxOutputTokens(10L).temperature(0.0).build();
+    }
+
+    /** The text of a Responses API response, read through the SDK's typed output items. */
+    private static String outputText(Response r) {
+        StringBuilder text = new StringBuilder();
+        r.output().forEach(item -> item.message().ifPresent(m -> m.content()
+                .forEach(c -> c.outputText().ifPresent(t -> text.append(t.text())))));
+        return text.toString();
+    }
+
+    @Test
+    void responsesCreateAnswersLikeChatAndStreamsTheSameText() {
+        Response whole = client.responses().create(response("tiny"));
+        ChatCompletion chat = client.chat().completions().create(ChatCompletionCreateParams.builder().model("tiny")
+                .addSystemMessage("Be brief.").addUserMessage("Say hello").maxCompletionTokens(10).temperature(0.0)
+                .build());
+        String text = outputText(whole);
+        assertEquals(chat.choices().get(0).message().content().orElseThrow(), text);
+        assertEquals(chat.usage().orElseThrow().promptTokens(), whole.usage().orElseThrow().inputTokens());
+
+        StringBuilder streamed = new StringBuilder();
+        List<ResponseStreamEvent> events = new ArrayList<>();
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(response("tiny"))) {
+            stream.stream().forEach(e -> {
+                events.add(e);
+                e.outputTextDelta().ifPresent(d -> streamed.append(d.delta()));
+            });
+        }
+        assertEquals(text, streamed.toString());
+        assertTrue(events.get(0).isCreated());
+        ResponseStreamEvent last = events.get(events.size() - 1);
+        Response done = last.isCompleted() ? last.asCompleted().response() : last.asIncomplete().response();
+        assertEquals(text, outputText(done));
+    }
+
+    @Test
+    void responsesOnThePipelineIdGiveTheFinalRound() {
+        Response r = client.responses().create(response("slhf"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rounds = r._additionalProperties().get("refinement").convert(List.class);
+        assertEquals(outputText(r), rounds.get(rounds.size() - 1).get("text"));
     }
 }

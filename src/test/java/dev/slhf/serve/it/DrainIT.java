@@ -79,6 +79,9 @@ class DrainIT {
             assertThat(refused.headers().firstValue("Retry-After")).isPresent();
             HttpResponse<String> ready = get(server, "/q/health/ready");
             assertEquals(503, ready.statusCode(), ready.body());
+            HttpResponse<String> health = get(server, "/health");
+            assertEquals(503, health.statusCode(), health.body());
+            assertThat(health.body()).contains("\"code\":\"not_ready\"");
 
             for (CompletableFuture<List<String>> s : streams) {
                 List<String> data = s.get(60, TimeUnit.SECONDS);

@@ -9,6 +9,7 @@ import dev.slhf.serve.model.template.ChatMessage;
 import dev.slhf.serve.refine.FollowerPrompt;
 import dev.slhf.serve.refine.RefinementRequest;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -37,7 +38,14 @@ public record RefineRequestBody(
         Long seed,
         @Schema(description = "A stop string or an array of them") JsonNode stop,
         @Schema(description = "Server-Sent Events: round.start, delta, round.end, done, error", defaultValue = "false")
-        Boolean stream) {
+        Boolean stream,
+        @Schema(description = "Keep generating up to max_tokens past end-of-sequence, every round", defaultValue = "false")
+        Boolean ignoreEos,
+        @Schema(description = "-2..2, every round: minus count x this for each token the round generated", defaultValue = "0")
+        Double frequencyPenalty,
+        @Schema(description = "-2..2, every round: minus this for each token the round generated", defaultValue = "0")
+        Double presencePenalty,
+        @Schema(description = "Token id (as a string) -> bias in -100..100, every round") Map<String, Double> logitBias) {
 
     public RefinementRequest toRequest(int defaultRounds, int maxRounds, FollowerPrompt defaultFollowerPrompt) {
         if (rounds != null && (rounds < 0 || rounds > maxRounds)) {
@@ -72,6 +80,7 @@ public record RefineRequestBody(
     }
 
     private SamplingParams sampling() {
-        return RequestFields.sampling(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, null);
+        return RequestFields.sampling(temperature, topP, topK, minP, repetitionPenalty, seed, maxTokens, stop, null,
+                ignoreEos).withAdjustments(RequestFields.adjustments(frequencyPenalty, presencePenalty, logitBias));
     }
 }

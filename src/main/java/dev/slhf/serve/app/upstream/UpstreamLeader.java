@@ -105,6 +105,18 @@ public final class UpstreamLeader implements DraftSource {
         if (s.repetitionPenalty() != 1.0) {
             body.put("repetition_penalty", s.repetitionPenalty());
         }
+        // OpenAI's own penalties mean the same upstream; logit_bias does not: its keys are token ids
+        // of our tokenizer, which the upstream model does not share
+        if (!s.adjustments().logitBias().isEmpty()) {
+            throw new dev.slhf.serve.engine.InvalidRequestException("logit_bias", "logit_bias names token ids of a loaded"
+                    + " model; it cannot apply to upstream leader '" + name + "', whose tokenizer differs");
+        }
+        if (s.adjustments().frequencyPenalty() != 0) {
+            body.put("frequency_penalty", s.adjustments().frequencyPenalty());
+        }
+        if (s.adjustments().presencePenalty() != 0) {
+            body.put("presence_penalty", s.adjustments().presencePenalty());
+        }
         body.put("stream", false);
         return body;
     }
