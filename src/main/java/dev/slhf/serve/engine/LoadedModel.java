@@ -81,6 +81,12 @@ public final class LoadedModel implements AutoCloseable {
         return engine.submit(new GenerationRequest(promptIds, params, listener));
     }
 
+    /** A generation of an already accepted request (a later round): queued ahead of new requests, never refused as overload. */
+    public GenerationHandle generate(int[] promptIds, SamplingParams params, Consumer<GenerationEvent> listener,
+            Admission admission) {
+        return engine.submit(new GenerationRequest(promptIds, params, listener), admission);
+    }
+
     @Override
     public void close() {
         engine.close();
