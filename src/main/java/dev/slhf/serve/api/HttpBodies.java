@@ -3,7 +3,9 @@ package dev.slhf.serve.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
+import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -20,15 +22,29 @@ public class HttpBodies {
 
     public static final String DONE = "data: [DONE]\n\n";
 
-    private final ObjectMapper json;
+    /** Characters per write of a large JSON body: the socket takes it piece by piece, as the client reads. */
+    static final int PIECE = 16 * 1024;
 
-    public HttpBodies(ObjectMapper json) {
+    private final ObjectMapper json;
+    private final WriteBudget budget;
+    private final CurrentVertxRequest request;
+
+    public HttpBodies(ObjectMapper json, WriteBudget budget, CurrentVertxRequest request) {
         this.json = json;
+        this.budget = budget;
+        this.request = request;
     }
 
-    /** One JSON document, sent when {@code body} resolves. */
+    /**
+     * One JSON document, sent when {@code body} resolves: serialized on a worker thread (the result
+     * completes on an engine thread), taken from the {@link WriteBudget} as a whole (a 429 if it does
+     * not fit, nothing being sent yet), then written in pieces as the client reads.
+     */
     public RestMulti<TextChunk> json(Uni<?> body) {
-        return RestMulti.fromMultiData(Multi.createFrom().uni(body.map(b -> new TextChunk(write(b)))))
+        ConnectionWrites writes = budget.open(request.getCurrent());
+        Multi<String> text = Multi.createFrom().uni(body.emitOn(Infrastructure.getDefaultWorkerPool()).map(this::write))
+                .onItem().transformToMultiAndConcatenate(t -> writes.pieces(t, PIECE));
+        return RestMulti.fromMultiData(text.map(TextChunk::new))
                 .encodeAsJsonArray(false)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_JSON)
                 .build();
@@ -36,7 +52,8 @@ public class HttpBodies {
 
     /** A Server-Sent Events stream of already formatted frames ({@link #event}, {@link #data}). */
     public RestMulti<TextChunk> sse(Multi<String> frames) {
-        return RestMulti.fromMultiData(frames.map(TextChunk::new))
+        ConnectionWrites writes = budget.open(request.getCurrent());
+        return RestMulti.fromMultiData(writes.bound(frames).map(TextChunk::new))
                 .encodeAsJsonArray(false)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.SERVER_SENT_EVENTS)
                 .header(HttpHeaders.CACHE_CONTROL, "no-cache")

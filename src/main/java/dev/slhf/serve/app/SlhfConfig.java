@@ -127,6 +127,36 @@ public interface SlhfConfig {
         @WithName("request-timeout")
         @WithDefault("300s")
         Duration requestTimeout();
+
+        /**
+         * How long a request body may take to arrive in full once the headers are in; then 408. Bodies
+         * are read on the event loop before any worker thread is involved, so this bounds how long a
+         * stalled client holds its connection, not a thread.
+         */
+        @WithName("body-read-timeout")
+        @WithDefault("10s")
+        Duration bodyReadTimeout();
+
+        /**
+         * How long a response may wait for a client that does not read before its generation is
+         * cancelled and the connection closed (a slow reader is a disconnect).
+         */
+        @WithName("write-timeout")
+        @WithDefault("30s")
+        Duration writeTimeout();
+
+        /** Response bytes one connection may hold in memory, written or waiting to be; beyond it the client is dropped. */
+        @WithName("max-buffered-bytes-per-connection")
+        @WithDefault("16M")
+        io.quarkus.runtime.configuration.MemorySize maxBufferedBytesPerConnection();
+
+        /**
+         * Response bytes all connections together may hold; unset: a quarter of the maximum heap. A
+         * non-streamed body that does not fit is a 429 + Retry-After before it is sent; a stream that would pass it
+         * is cut as a slow reader.
+         */
+        @WithName("max-buffered-bytes")
+        Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes();
     }
 
     interface Refine {
