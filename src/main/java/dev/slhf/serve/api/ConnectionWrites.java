@@ -1,5 +1,6 @@
 package dev.slhf.serve.api;
 
+import dev.slhf.serve.engine.EngineOverloadedException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
@@ -10,31 +11,69 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The response text one connection holds in memory, between the producer (an engine listener or
- * a finished body) and the client reading it. Every piece is counted from the moment it is
- * produced until RESTEasy takes it to write, which it does only once the previous write has gone
- * out to the socket. So the count is exactly what a slow reader makes the server hold.
- *
- * <p>The connection is closed (which cancels the generation through the stream's cancellation)
- * when the count passes the per-connection bound, when the shared budget is exhausted, or when
- * text has been waiting with no write progress for {@code slhf.limits.write-timeout}.
- * Items reach the writer on a worker thread ({@code emitOn}): serialising and writing never
+ * The response memory of one request, from admission until its response has ended, and the
+ * watchdog of its connection. Two amounts are counted against the {@link WriteBudget}:
+ * <ul>
+ * <li>a reservation taken before any generation starts ({@link #expect}): the size the response
+ *     can reach (choices x tokens x log-probabilities). A request that does not fit is a 429
+ *     before anything is generated, so the results the engine accumulates stay bounded too;
+ * <li>the text waiting to be written: every piece is counted from the moment it is produced until
+ *     RESTEasy takes it to write, which it does only once the previous write has gone out to the
+ *     socket; so this is exactly what a slow reader makes the server hold.
+ * </ul>
+ * The connection is closed (which cancels the generation through the stream's cancellation, and
+ * counts as a disconnect) when waiting text passes the per-connection bound or the shared
+ * budget, or has waited with no write progress for {@code slhf.limits.write-timeout}. Stream
+ * pieces reach the writer on a worker thread ({@code emitOn}), so serialising and writing never
  * run on an engine thread.
  */
 final class ConnectionWrites {
 
+    private static final String KEY = ConnectionWrites.class.getName();
+    /** Set on a request whose connection was cut here: its disconnect is already logged, with the reason. */
+    static final String CUT = KEY + ".cut";
     private static final long CHECK_MILLIS = 500;
 
     private final WriteBudget budget;
     private final RoutingContext ctx;
+    private final AtomicLong reserved = new AtomicLong();
     private final AtomicLong pending = new AtomicLong();
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean cut = new AtomicBoolean();
     private volatile long lastProgress = System.nanoTime();
     private volatile long timer = -1;
 
-    ConnectionWrites(WriteBudget budget, RoutingContext ctx) {
+    private ConnectionWrites(WriteBudget budget, RoutingContext ctx) {
         this.budget = budget;
         this.ctx = ctx;
+    }
+
+    /** The request's instance: created on first use, everything given back when its response ends or the connection closes. */
+    static ConnectionWrites of(WriteBudget budget, RoutingContext ctx) {
+        synchronized (ctx) {
+            ConnectionWrites writes = ctx.get(KEY);
+            if (writes == null) {
+                writes = new ConnectionWrites(budget, ctx);
+                ctx.put(KEY, writes);
+                ConnectionWrites w = writes;
+                ctx.addEndHandler(ended -> w.finish());
+            }
+            return writes;
+        }
+    }
+
+    /**
+     * Reserves {@code bytes} for the response before its generation starts.
+     *
+     * @throws EngineOverloadedException it does not fit now (429, retry); nothing was started
+     */
+    void expect(long bytes) {
+        // only the shared budget: the per-connection bound is about text waiting for a slow reader
+        if (!budget.take(bytes)) {
+            throw new EngineOverloadedException("This response could reach " + bytes + " bytes, more than the server"
+                    + " can hold for it now (slhf.limits.max-buffered-bytes); retry shortly or ask for less"
+                    + " (fewer choices, max_tokens or top_logprobs)", 1, null);
+        }
+        reserved.addAndGet(bytes);
     }
 
     /** {@code upstream}, with its pieces counted and the connection cut when its client falls behind. */
@@ -46,57 +85,35 @@ final class ConnectionWrites {
                     emitter.emit(item);
                 }
             }, emitter::fail, emitter::complete);
-            emitter.onTermination(() -> {
-                subscription.cancel();
-                finish();
-            });
+            emitter.onTermination(subscription::cancel);
         }, BackPressureStrategy.BUFFER)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().invoke(item -> delivered(item.length()));
     }
 
     /**
-     * A finished body as pieces of at most {@code piece} characters, taken from the budget as a whole
-     * before anything is sent.
+     * A finished JSON body as pieces of about {@code piece} characters ({@link JsonPieces}), written
+     * as the client reads. It is covered by the reservation; what exceeds it is taken now.
      *
-     * @throws dev.slhf.serve.engine.EngineOverloadedException the body does not fit (nothing was sent: a 429)
+     * @throws EngineOverloadedException the excess does not fit (nothing was sent: a 429)
      */
     Multi<String> pieces(String text, int piece) {
-        if (!reserve(text.length())) {
-            throw new dev.slhf.serve.engine.EngineOverloadedException("The response (" + text.length()
-                    + " bytes) does not fit in the server's response buffer now (slhf.limits.max-buffered-bytes"
-                    + (text.length() > budget.perConnection() ? "-per-connection" : "") + "); retry shortly or ask"
-                    + " for less (fewer choices, tokens or top_logprobs)", 1, null);
+        long extra = text.length() - reserved.get();
+        if (extra > 0) {
+            expect(extra);
         }
         watch();
-        // pieces are cut lazily, as the writer asks for them: only the serialized text is held, not a copy
-        Iterable<String> cut = () -> new java.util.Iterator<>() {
-            private int start;
-
-            @Override
-            public boolean hasNext() {
-                return start < text.length();
-            }
-
-            @Override
-            public String next() {
-                int end = Math.min(text.length(), start + piece);
-                if (end < text.length() && Character.isHighSurrogate(text.charAt(end - 1))) {
-                    end--; // never split a surrogate pair
-                }
-                String next = text.substring(start, end);
-                start = end;
-                return next;
-            }
-        };
-        return Multi.createFrom().iterable(cut)
-                .onItem().invoke(item -> delivered(item.length()))
-                .onTermination().invoke(this::finish);
+        // counted as waiting until written: a client that reads nothing trips the watchdog
+        pending.addAndGet(text.length());
+        return Multi.createFrom().iterable(new JsonPieces(text, piece))
+                .onItem().invoke(item -> {
+                    lastProgress = System.nanoTime();
+                    pending.addAndGet(-item.length());
+                });
     }
 
-    /** Counts {@code bytes} more waiting; false (and the connection closed) when that is over a bound. */
-    boolean add(long bytes) {
-        if (closed.get()) {
+    private boolean add(long bytes) {
+        if (cut.get()) {
             return false;
         }
         if (pending.get() + bytes > budget.perConnection()) {
@@ -108,33 +125,30 @@ final class ConnectionWrites {
             return false;
         }
         pending.addAndGet(bytes);
+        streamed.addAndGet(bytes);
         return true;
     }
 
-    /** Takes {@code bytes} for a whole body before any of it is sent; false when they do not fit. */
-    boolean reserve(long bytes) {
-        if (bytes > budget.perConnection() || !budget.take(bytes)) {
-            return false;
-        }
-        pending.addAndGet(bytes);
-        return true;
-    }
+    /** Stream bytes taken from the shared budget and not yet given back. */
+    private final AtomicLong streamed = new AtomicLong();
 
-    void delivered(long bytes) {
+    private void delivered(long bytes) {
         lastProgress = System.nanoTime();
-        if (pending.addAndGet(-bytes) >= 0) {
+        pending.addAndGet(-bytes);
+        if (streamed.addAndGet(-bytes) >= 0) {
             budget.give(bytes);
         } else {
-            pending.addAndGet(bytes); // released by finish() already
+            streamed.addAndGet(bytes); // given back by finish() already
         }
     }
 
-    /** Gives back whatever is still counted; idempotent. */
+    /** Gives back the reservation and whatever stream text is still counted; idempotent. */
     void finish() {
-        long left = pending.getAndSet(0);
-        if (left > 0) {
-            budget.give(left);
+        long back = reserved.getAndSet(0) + streamed.getAndSet(0);
+        if (back > 0) {
+            budget.give(back);
         }
+        pending.set(0);
         long t = timer;
         if (t >= 0) {
             ctx.vertx().cancelTimer(t);
@@ -142,13 +156,14 @@ final class ConnectionWrites {
     }
 
     /** Checks for a client that has stopped reading, until the response ends. */
-    void watch() {
+    private synchronized void watch() {
         if (timer >= 0) {
             return;
         }
         long writeTimeout = budget.writeTimeoutNanos();
+        lastProgress = System.nanoTime();
         timer = ctx.vertx().setPeriodic(CHECK_MILLIS, id -> {
-            if (closed.get() || ctx.response().ended() || ctx.response().closed()) {
+            if (cut.get() || ctx.response().ended() || ctx.response().closed()) {
                 ctx.vertx().cancelTimer(id);
                 return;
             }
@@ -162,9 +177,10 @@ final class ConnectionWrites {
     }
 
     private void cut(String why) {
-        if (!closed.compareAndSet(false, true)) {
+        if (!cut.compareAndSet(false, true)) {
             return;
         }
+        ctx.put(CUT, Boolean.TRUE);
         budget.slowClient(String.valueOf(ctx.request().remoteAddress()), why);
         HttpConnection connection = ctx.request().connection();
         if (connection != null) {

@@ -3,6 +3,7 @@ package dev.slhf.serve.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Multi;
+import dev.slhf.serve.engine.SamplingParams;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,7 +21,11 @@ import org.jboss.resteasy.reactive.RestMulti;
 @ApplicationScoped
 public class HttpBodies {
 
-    public static final String DONE = "data: [DONE]\n\n";
+    /**
+     * RESTEasy's streaming writer ends every item with one newline of its own, so a frame ends with
+     * one newline here and goes out ending with exactly one blank line, as SSE defines an event.
+     */
+    public static final String DONE = "data: [DONE]\n";
 
     /** Characters per write of a large JSON body: the socket takes it piece by piece, as the client reads. */
     static final int PIECE = 16 * 1024;
@@ -41,7 +46,7 @@ public class HttpBodies {
      * not fit, nothing being sent yet), then written in pieces as the client reads.
      */
     public RestMulti<TextChunk> json(Uni<?> body) {
-        ConnectionWrites writes = budget.open(request.getCurrent());
+        ConnectionWrites writes = budget.of(request.getCurrent());
         Multi<String> text = Multi.createFrom().uni(body.emitOn(Infrastructure.getDefaultWorkerPool()).map(this::write))
                 .onItem().transformToMultiAndConcatenate(t -> writes.pieces(t, PIECE));
         return RestMulti.fromMultiData(text.map(TextChunk::new))
@@ -50,9 +55,19 @@ public class HttpBodies {
                 .build();
     }
 
+    /**
+     * Reserves the memory the response of {@code n} generations can need, before they start.
+     *
+     * @throws dev.slhf.serve.engine.EngineOverloadedException it does not fit now: a 429 with nothing started
+     */
+    public void expect(int n, SamplingParams params, int promptTokens, int contextLength) {
+        long tokens = params.maxTokens() != null ? params.maxTokens() : Math.max(0, contextLength - promptTokens);
+        budget.of(request.getCurrent()).expect(WriteBudget.responseSize(n, tokens, params.topLogprobs()));
+    }
+
     /** A Server-Sent Events stream of already formatted frames ({@link #event}, {@link #data}). */
     public RestMulti<TextChunk> sse(Multi<String> frames) {
-        ConnectionWrites writes = budget.open(request.getCurrent());
+        ConnectionWrites writes = budget.of(request.getCurrent());
         return RestMulti.fromMultiData(writes.bound(frames).map(TextChunk::new))
                 .encodeAsJsonArray(false)
                 .header(HttpHeaders.CONTENT_TYPE, MediaType.SERVER_SENT_EVENTS)
@@ -61,14 +76,14 @@ public class HttpBodies {
                 .build();
     }
 
-    /** A named event: {@code event: <name>\ndata: <json>\n\n}. */
+    /** A named event: {@code event: <name>\ndata: <json>\n} (the writer adds the blank line's newline). */
     public String event(String name, Object data) {
-        return "event: " + name + "\ndata: " + write(data) + "\n\n";
+        return "event: " + name + "\ndata: " + write(data) + "\n";
     }
 
-    /** An unnamed event as OpenAI streams use: {@code data: <json>\n\n}. */
+    /** An unnamed event as OpenAI streams use: {@code data: <json>\n} (the writer adds the blank line's newline). */
     public String data(Object data) {
-        return "data: " + write(data) + "\n\n";
+        return "data: " + write(data) + "\n";
     }
 
     public String write(Object value) {

@@ -30,8 +30,8 @@ public class WriteBudget {
 
     public WriteBudget(SlhfConfig config, MeterRegistry registry) {
         SlhfConfig.Limits limits = config.limits();
-        this.perConnection = limits.maxBufferedBytesPerConnection().asLongValue();
-        this.total = limits.maxBufferedBytes().map(m -> m.asLongValue()).orElse(Runtime.getRuntime().maxMemory() / 4);
+        this.total = limits.maxBufferedBytes().map(m -> m.asLongValue()).orElse(Runtime.getRuntime().maxMemory() / 16);
+        this.perConnection = Math.min(total, limits.maxBufferedBytesPerConnection().asLongValue());
         this.writeTimeoutNanos = limits.writeTimeout().toNanos();
         this.slowClients = Counter.builder("slhf.slow.clients")
                 .description("Responses cut because the client stopped reading (write timeout or buffer bound)")
@@ -68,9 +68,21 @@ public class WriteBudget {
         used.addAndGet(-bytes);
     }
 
-    /** Budget and watchdog of one response on {@code ctx}'s connection. */
-    ConnectionWrites open(RoutingContext ctx) {
-        return new ConnectionWrites(this, ctx);
+    /** Budget and watchdog of the response of the request on {@code ctx}. */
+    ConnectionWrites of(RoutingContext ctx) {
+        return ConnectionWrites.of(this, ctx);
+    }
+
+    /**
+     * The size a generated response can reach, in characters of JSON: text of about 8 characters a
+     * token, and with log-probabilities about 72 for each of the token and its {@code top_logprobs}
+     * alternatives (token, logprob and UTF-8 bytes; measured 67 on the demo vocabulary). The
+     * engine's results hold the same information as objects until they are serialized, so this
+     * also bounds them.
+     */
+    static long responseSize(int choices, long tokens, Integer topLogprobs) {
+        long perToken = 8 + (topLogprobs == null ? 0 : 72L * (topLogprobs + 1));
+        return (long) choices * tokens * perToken;
     }
 
     /** One line per slow client, no stack trace: it is the client's doing, not a server fault. */

@@ -145,15 +145,20 @@ public interface SlhfConfig {
         @WithDefault("30s")
         Duration writeTimeout();
 
-        /** Response bytes one connection may hold in memory, written or waiting to be; beyond it the client is dropped. */
+        /**
+         * Streamed text one connection may have waiting to be written; beyond it the client is dropped
+         * as a slow reader (its generation cancelled).
+         */
         @WithName("max-buffered-bytes-per-connection")
-        @WithDefault("16M")
+        @WithDefault("4M")
         io.quarkus.runtime.configuration.MemorySize maxBufferedBytesPerConnection();
 
         /**
-         * Response bytes all connections together may hold; unset: a quarter of the maximum heap. A
-         * non-streamed body that does not fit is a 429 + Retry-After before it is sent; a stream that would pass it
-         * is cut as a slow reader.
+         * Response memory all requests together may hold: each request reserves what its response
+         * can reach (choices x tokens x log-probabilities) before generating, and a request that
+         * does not fit gets 429 + Retry-After; streamed text waiting for slow readers counts too.
+         * Unset: a sixteenth of the maximum heap (results are held as objects several times the
+         * size of their JSON before they are serialized).
          */
         @WithName("max-buffered-bytes")
         Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes();
