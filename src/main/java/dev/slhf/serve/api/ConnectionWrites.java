@@ -41,6 +41,8 @@ final class ConnectionWrites {
     private final AtomicBoolean cut = new AtomicBoolean();
     private volatile long lastProgress = System.nanoTime();
     private volatile long timer = -1;
+    /** The stream's producer, cancelled directly on a cut: closing the connection alone does not reach it while a write is stuck. */
+    private volatile Cancellable producer;
 
     private ConnectionWrites(WriteBudget budget, RoutingContext ctx) {
         this.budget = budget;
@@ -85,6 +87,7 @@ final class ConnectionWrites {
                     emitter.emit(item);
                 }
             }, emitter::fail, emitter::complete);
+            producer = subscription;
             emitter.onTermination(subscription::cancel);
         }, BackPressureStrategy.BUFFER)
                 .emitOn(Infrastructure.getDefaultWorkerPool())
@@ -184,7 +187,11 @@ final class ConnectionWrites {
         budget.slowClient(String.valueOf(ctx.request().remoteAddress()), why);
         HttpConnection connection = ctx.request().connection();
         if (connection != null) {
-            connection.close(); // RESTEasy then cancels the stream, which cancels the generation
+            connection.close();
+        }
+        Cancellable p = producer;
+        if (p != null) {
+            p.cancel(); // cancels the generation behind the stream
         }
         finish();
     }

@@ -29,13 +29,16 @@ class SlowReadersIT {
     @Test
     void nonReadingClientsAreCutAndTheServerStaysUp() throws Exception {
         try (ServerProcess server = Loopback.start(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError",
-                "-Dslhf.limits.write-timeout=2s", "-Dslhf.limits.max-buffered-bytes-per-connection=1M"))) {
+                "-Dslhf.limits.write-timeout=2s", "-Dslhf.limits.max-buffered-bytes-per-connection=1M",
+                // one sequence at a time: the non-readers' choices are still queued or decoding when they are cut
+                "-Dslhf.models.tiny.max-batch-size=1"))) {
             List<Socket> stalled = new ArrayList<>();
             try {
                 for (int i = 0; i < 8; i++) {
-                    // non-streamed and streamed alternately; streams of 2 x 900 tokens with logprobs are ~2.7 MB of frames
-                    String body = i % 2 == 0 ? HUGE + "}"
-                            : HUGE.replace("\"n\":16", "\"n\":2").replace("490", "900") + ",\"stream\":true}";
+                    // streams first (4 x 1000 tokens with logprobs: ~6 MB of frames, longer to generate than the
+                    // write timeout), then the non-streamed probe
+                    String body = i >= 4 ? HUGE + "}"
+                            : HUGE.replace("\"n\":16", "\"n\":4").replace("490", "1000") + ",\"stream\":true}";
                     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
                     stalled.add(Loopback.sendAndStall(server, Loopback.postHead("/v1/chat/completions", bytes.length),
                             bytes));
