@@ -61,7 +61,9 @@ public class HttpBodies {
      * @throws dev.slhf.serve.engine.EngineOverloadedException it does not fit now: a 429 with nothing started
      */
     public void expect(int n, SamplingParams params, int promptTokens, int contextLength) {
-        long tokens = params.maxTokens() != null ? params.maxTokens() : Math.max(0, contextLength - promptTokens);
+        // never more than the context leaves: beyond it the engine refuses the request with a 400 anyway
+        long room = Math.max(0, contextLength - promptTokens);
+        long tokens = params.maxTokens() != null ? Math.min(params.maxTokens(), room) : room;
         budget.of(request.getCurrent()).expect(WriteBudget.responseSize(n, tokens, params.topLogprobs()));
     }
 

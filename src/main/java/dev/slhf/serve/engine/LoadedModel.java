@@ -70,10 +70,13 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public int[] encodeChat(List<ChatMessage> messages) {
-        return tokenizer.encode(renderChat(messages));
+        String text = renderChat(messages);
+        PromptCharLimit.check(text, engine.contextLength(), "messages");
+        return tokenizer.encode(text);
     }
 
     public int[] encode(String text) {
+        PromptCharLimit.check(text, engine.contextLength(), "prompt");
         return tokenizer.encode(text);
     }
 
