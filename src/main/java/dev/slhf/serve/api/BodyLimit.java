@@ -1,6 +1,5 @@
 package dev.slhf.serve.api;
 
-import dev.slhf.serve.api.tokenize.TokenizerResource;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
@@ -8,6 +7,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import dev.slhf.serve.app.SlhfConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -16,33 +16,38 @@ import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
- * {@code quarkus.http.limits.max-body-size} with an OpenAI error body. Quarkus enforces the limit
- * itself, but answers a bare 413 with no body (a route at order -2 for a Content-Length over the
- * limit, and deep in the body reading for chunked requests, after the resource was matched, where
- * no exception mapper can reach). This route runs before Quarkus' and answers both cases as
- * {@code 413 {"error":{"type":"invalid_request_error","code":"request_too_large",...}}}:
+ * Reads every request body on the event loop, before any worker thread or resource is involved,
+ * and enforces two limits with OpenAI error bodies:
  * <ul>
- * <li>a declared Content-Length over the limit is refused at once, before any of the body is read;
- * <li>a chunked body to {@code /v1/*} or a {@link TokenizerResource} path (no Content-Length) is read here, counting bytes, and refused as
- *     soon as it passes the limit; a body within it is handed to RESTEasy Reactive by
- *     {@link #preReadBody} instead of being read a second time.
+ * <li>{@code quarkus.http.limits.max-body-size}: a declared Content-Length over it is refused with
+ *     {@code 413 request_too_large} before any of the body is read, a chunked body as soon as it
+ *     passes it (Quarkus' own check answers a bare 413, at order -2 or deep in the body reading
+ *     where no exception mapper reaches);
+ * <li>{@code slhf.limits.body-read-timeout}: a body that has not arrived in full within it gets
+ *     {@code 408 body_read_timeout}. Without this, a client declaring a body and sending nothing
+ *     parked a worker thread in a blocking read (the resources are {@code @Blocking}), and about 200
+ *     such connections took every worker, health probes included.
  * </ul>
- * Either way the connection is closed after the 413, as Quarkus does, since the rest of the body
- * is not read.
+ * The body read here is handed to RESTEasy Reactive by {@link #preReadBody}, so it is never read
+ * twice, and the resource's worker thread starts with the whole body in memory. After a 413 or 408
+ * the connection is closed, as Quarkus does, since the rest of the body is not read.
  */
 @ApplicationScoped
 public class BodyLimit {
 
     public static final String CODE = "request_too_large";
+    public static final String TIMEOUT_CODE = "body_read_timeout";
     private static final String BODY_KEY = BodyLimit.class.getName() + ".body";
 
     private final RouteErrors errors;
     private final long limit;
+    private final long readTimeoutMillis;
 
-    public BodyLimit(RouteErrors errors) {
+    public BodyLimit(RouteErrors errors, SlhfConfig config) {
         this.errors = errors;
         this.limit = ConfigProvider.getConfig().getOptionalValue("quarkus.http.limits.max-body-size", MemorySize.class)
                 .map(MemorySize::asLongValue).orElse(Long.MAX_VALUE);
+        this.readTimeoutMillis = Math.max(1, config.limits().bodyReadTimeout().toMillis());
     }
 
     public long limit() {
@@ -57,8 +62,8 @@ public class BodyLimit {
     private void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         String length = request.getHeader(HttpHeaderNames.CONTENT_LENGTH);
+        long declared = -1;
         if (length != null) {
-            long declared;
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
@@ -67,47 +72,58 @@ public class BodyLimit {
             if (declared < 0) {
                 refuse(ctx, 400, ApiError.of("Invalid Content-Length header: '" + length + "'", "invalid_request_error",
                         null, null));
-            } else if (declared > limit) {
-                refuse(ctx, 413, tooLarge("declares " + declared + " bytes"));
-            } else {
-                ctx.next();
+                return;
             }
-            return;
+            if (declared > limit) {
+                refuse(ctx, 413, tooLarge("declares " + declared + " bytes"));
+                return;
+            }
         }
-        boolean chunked = "chunked".equalsIgnoreCase(request.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
-        if (!chunked || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD
-                || !(request.path().startsWith("/v1/") || TokenizerResource.PATHS.contains(request.path()))
+        boolean chunked = length == null
+                && "chunked".equalsIgnoreCase(request.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
+        if ((declared <= 0 && !chunked) || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD
                 || request.isEnded()) {
             ctx.next();
             return;
         }
-        readChunked(ctx, request);
+        read(ctx, request, declared);
     }
 
-    /** Reads a chunked body up to the limit, then lets the request go on with the body in hand. */
-    private void readChunked(RoutingContext ctx, HttpServerRequest request) {
-        Buffer body = Buffer.buffer();
-        boolean[] refused = {false};
+    /** Reads the body up to the limit and the timeout, then lets the request go on with the body in hand. */
+    private void read(RoutingContext ctx, HttpServerRequest request, long declared) {
+        Buffer body = Buffer.buffer(declared > 0 ? (int) declared : 1024);
+        boolean[] over = {false};
+        long timer = ctx.vertx().setTimer(readTimeoutMillis, id -> {
+            if (!over[0]) {
+                over[0] = true;
+                refuse(ctx, 408, ApiError.of("The request body did not arrive within " + readTimeoutMillis
+                        + " ms (slhf.limits.body-read-timeout)", "invalid_request_error", null, TIMEOUT_CODE));
+            }
+        });
         request.handler(data -> {
-            if (refused[0]) {
+            if (over[0]) {
                 return;
             }
             if ((long) body.length() + data.length() > limit) {
-                refused[0] = true;
+                over[0] = true;
+                ctx.vertx().cancelTimer(timer);
                 refuse(ctx, 413, tooLarge("is longer than that"));
                 return;
             }
             body.appendBuffer(data);
         });
         request.exceptionHandler(failure -> {
-            if (!refused[0] && !ctx.response().ended()) {
-                refused[0] = true;
+            ctx.vertx().cancelTimer(timer);
+            if (!over[0] && !ctx.response().ended()) {
+                over[0] = true;
                 ctx.response().setStatusCode(400);
                 ctx.response().close();
             }
         });
         request.endHandler(end -> {
-            if (!refused[0]) {
+            ctx.vertx().cancelTimer(timer);
+            if (!over[0]) {
+                over[0] = true;
                 ctx.put(BODY_KEY, body);
                 ctx.next();
             }
@@ -118,7 +134,7 @@ public class BodyLimit {
         request.resume();
     }
 
-    /** Gives RESTEasy Reactive the body read by {@link #readChunked}, so that it does not read it again. */
+    /** Gives RESTEasy Reactive the body read by {@link #read}, so that it does not read it again. */
     @ServerRequestFilter(preMatching = true)
     public void preReadBody(ContainerRequestContext request, RoutingContext ctx) {
         Buffer body = ctx.get(BODY_KEY);

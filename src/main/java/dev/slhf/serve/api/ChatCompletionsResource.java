@@ -93,6 +93,7 @@ public class ChatCompletionsResource {
         LoadedModel model = pipelines.models().registry().get(request.model(), "model");
         int n = limits.n(request.n());
         int[] prompt = model.encodeChat(conversation);
+        bodies.expect(n, params, prompt.length, model.engine().contextLength());
         if (request.streaming()) {
             return bodies.sse(Choices.stream(model, prompt, params, n, meters, bodies,
                     new ChunkFormat(id, created, model.name(), params.wantsLogprobs(),

@@ -92,6 +92,7 @@ public class CompletionsResource {
         LoadedModel model = pipelines.models().registry().get(request.model(), "model");
         int n = limits.n(request.n());
         int[] prompt = model.encode(text);
+        bodies.expect(n, params, prompt.length, model.engine().contextLength());
         boolean logprobs = params.wantsLogprobs();
         if (request.streaming()) {
             boolean includeUsage = StreamOptions.includeUsage(request.streamOptions());

@@ -5,6 +5,7 @@ import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * Times every {@code /v1} request at the HTTP server, from arrival until the response has ended,
@@ -13,6 +14,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class RequestMetrics {
+
+    private static final Logger LOG = Logger.getLogger(RequestMetrics.class);
 
     private static final Set<String> ENDPOINTS = Set.of("/v1/chat/completions", "/v1/completions", "/v1/models",
             "/v1/refine");
@@ -29,8 +32,15 @@ public class RequestMetrics {
             String path = ctx.normalizedPath();
             // tag values stay bounded whatever paths clients try
             String endpoint = ENDPOINTS.contains(path) ? path : "other";
-            ctx.addEndHandler(ended -> meters.request(endpoint,
-                    ended.succeeded() ? outcome(ctx.response().getStatusCode()) : "disconnected", System.nanoTime() - t0));
+            ctx.addEndHandler(ended -> {
+                if (!ended.succeeded() && ctx.get(ConnectionWrites.CUT) == null) {
+                    // the one line per disconnect; the framework's own records of it are dropped (DisconnectLogFilter)
+                    LOG.warnf("client %s disconnected before the response to %s %s ended", ctx.request().remoteAddress(),
+                            ctx.request().method(), endpoint);
+                }
+                meters.request(endpoint, ended.succeeded() ? outcome(ctx.response().getStatusCode()) : "disconnected",
+                        System.nanoTime() - t0);
+            });
             ctx.next();
         });
     }

@@ -22,7 +22,7 @@ public class RouteErrors {
     /** Ends the response with {@code status} and the error body; {@code headers} are name/value pairs. */
     public void send(RoutingContext ctx, int status, ApiError error, String... headers) {
         HttpServerResponse response = ctx.response();
-        if (response.ended() || response.headWritten()) {
+        if (response.ended() || response.headWritten() || response.closed()) {
             return;
         }
         String text;

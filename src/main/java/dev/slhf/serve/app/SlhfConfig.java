@@ -139,6 +139,41 @@ public interface SlhfConfig {
         @WithName("request-timeout")
         @WithDefault("300s")
         Duration requestTimeout();
+
+        /**
+         * How long a request body may take to arrive in full once the headers are in; then 408. Bodies
+         * are read on the event loop before any worker thread is involved, so this bounds how long a
+         * stalled client holds its connection, not a thread.
+         */
+        @WithName("body-read-timeout")
+        @WithDefault("10s")
+        Duration bodyReadTimeout();
+
+        /**
+         * How long a response may wait for a client that does not read before its generation is
+         * cancelled and the connection closed (a slow reader is a disconnect).
+         */
+        @WithName("write-timeout")
+        @WithDefault("30s")
+        Duration writeTimeout();
+
+        /**
+         * Streamed text one connection may have waiting to be written; beyond it the client is dropped
+         * as a slow reader (its generation cancelled).
+         */
+        @WithName("max-buffered-bytes-per-connection")
+        @WithDefault("4M")
+        io.quarkus.runtime.configuration.MemorySize maxBufferedBytesPerConnection();
+
+        /**
+         * Response memory all requests together may hold: each request reserves what its response
+         * can reach (choices x tokens x log-probabilities) before generating, and a request that
+         * does not fit gets 429 + Retry-After; streamed text waiting for slow readers counts too.
+         * Unset: a sixteenth of the maximum heap (results are held as objects several times the
+         * size of their JSON before they are serialized).
+         */
+        @WithName("max-buffered-bytes")
+        Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes();
     }
 
     interface Refine {

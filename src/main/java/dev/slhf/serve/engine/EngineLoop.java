@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -35,7 +33,7 @@ public final class EngineLoop implements AutoCloseable {
     private final Set<Integer> stopTokenIds;
     private final int contextLength;
     private final EngineSettings settings;
-    private final BlockingQueue<Sequence> waiting;
+    private final AdmissionQueue waiting;
     private final List<Sequence> prefilling = new ArrayList<>();
     private final DecodeBatch batch;
     private final PrefixReuse prefixes;
@@ -63,7 +61,7 @@ public final class EngineLoop implements AutoCloseable {
         this.stopTokenIds = Set.copyOf(stopTokenIds);
         this.contextLength = contextLength;
         this.settings = settings;
-        this.waiting = new ArrayBlockingQueue<>(settings.maxWaiting());
+        this.waiting = new AdmissionQueue(settings.maxWaiting());
         this.thread = new Thread(this::run, "engine-" + modelName);
         this.thread.setDaemon(true);
         this.thread.start();
@@ -91,14 +89,24 @@ public final class EngineLoop implements AutoCloseable {
         return prefixes.cache().bytes();
     }
 
+    /** Whether a request's first generation would be queued now rather than refused. */
+    public boolean hasRoom() {
+        return waiting.hasRoom();
+    }
+
+    /** Queues the first generation of a request ({@link Admission#NEW}). */
+    public GenerationHandle submit(GenerationRequest request) {
+        return submit(request, Admission.NEW);
+    }
+
     /**
      * Queues a generation. Validates it against the model's context first, so a client mistake
      * is reported synchronously and never occupies the queue.
      *
      * @throws InvalidRequestException    prompt or max_tokens beyond the context
-     * @throws EngineOverloadedException  the waiting queue is full
+     * @throws EngineOverloadedException  a NEW generation and the waiting queue is full (or the engine stops)
      */
-    public GenerationHandle submit(GenerationRequest request) {
+    public GenerationHandle submit(GenerationRequest request, Admission admission) {
         int promptTokens = request.promptIds().length;
         Integer requested = request.params().maxTokens();
         if (promptTokens >= contextLength) {
@@ -137,7 +145,7 @@ public final class EngineLoop implements AutoCloseable {
         Sequence[] self = new Sequence[1];
         Sequence seq = new Sequence(request, tokenizer, stopTokenIds, maxTokens, () -> cancel(self[0]));
         self[0] = seq;
-        if (!waiting.offer(seq)) {
+        if (!waiting.offer(seq, admission)) {
             throw new EngineOverloadedException(modelName, 1);
         }
         return seq.handle();
@@ -234,7 +242,7 @@ public final class EngineLoop implements AutoCloseable {
         });
         batch.dropFinished();
         // Queued requests past their deadline are answered now rather than when a slot frees up.
-        for (Sequence seq : waiting) {
+        for (Sequence seq : waiting.snapshot()) {
             if (seq.pastDeadline() && waiting.remove(seq)) {
                 timeOut(seq);
             }

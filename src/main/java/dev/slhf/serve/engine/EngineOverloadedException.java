@@ -10,6 +10,12 @@ public class EngineOverloadedException extends EngineException {
         this.retryAfterSeconds = retryAfterSeconds;
     }
 
+    /** Overload of something other than a model's queue (the server's response memory), in its own words. */
+    public EngineOverloadedException(String message, int retryAfterSeconds, Throwable cause) {
+        super(message, null, cause);
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
     public int retryAfterSeconds() {
         return retryAfterSeconds;
     }

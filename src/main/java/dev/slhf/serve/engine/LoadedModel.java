@@ -75,15 +75,24 @@ public final class LoadedModel implements AutoCloseable {
     }
 
     public int[] encodeChat(List<ChatMessage> messages) {
-        return tokenizer.encode(renderChat(messages));
+        String text = renderChat(messages);
+        PromptCharLimit.check(text, engine.contextLength(), "messages");
+        return tokenizer.encode(text);
     }
 
     public int[] encode(String text) {
+        PromptCharLimit.check(text, engine.contextLength(), "prompt");
         return tokenizer.encode(text);
     }
 
     public GenerationHandle generate(int[] promptIds, SamplingParams params, Consumer<GenerationEvent> listener) {
         return engine.submit(new GenerationRequest(promptIds, params, listener));
+    }
+
+    /** A generation of an already accepted request (a later round): queued ahead of new requests, never refused as overload. */
+    public GenerationHandle generate(int[] promptIds, SamplingParams params, Consumer<GenerationEvent> listener,
+            Admission admission) {
+        return engine.submit(new GenerationRequest(promptIds, params, listener), admission);
     }
 
     @Override

@@ -146,7 +146,9 @@ public final class Sampler {
                 }
             }
         }
-        return last; // rounding left u marginally >= 0: the last candidate
+        // rounding left u marginally >= 0: the last candidate; no candidate at all (non-finite logits
+        // from the model) falls back to the argmax rather than an index of -1
+        return last >= 0 ? last : argmax(logits, offset, vocab);
     }
 
     /** Indices of the non-zero weights, heaviest first (ties by lower id, for determinism). */

@@ -36,10 +36,26 @@ public record SamplingParams(
 
     public static final int MAX_STOP_STRINGS = 16;
     public static final int MAX_TOP_LOGPROBS = 20;
+    /**
+     * Temperatures in (0, this) sample at this temperature, as vLLM clamps them (its _MAX_TEMP): 1/T of
+     * a tiny T is infinite, and (l - max) / T is then NaN for the most likely token. At 0.01 a logit gap
+     * of 8 already leaves the runner-up below 1e-34 of the winner, so nothing sharper is lost.
+     */
+    public static final double MIN_TEMPERATURE = 1e-2;
+    /**
+     * repetition_penalty bounds: a logit divided by a penalty near 0 overflows a float to infinity (and
+     * 1e-38 rounds to 0 as a float); beyond these the penalty has already removed or pinned every
+     * seen token, so the range loses nothing.
+     */
+    public static final double MIN_REPETITION_PENALTY = 1e-2;
+    public static final double MAX_REPETITION_PENALTY = 1e2;
 
     public SamplingParams {
         stop = stop == null ? List.of() : List.copyOf(stop);
         adjustments = adjustments == null ? LogitAdjustments.NONE : adjustments;
+        if (temperature > 0 && temperature < MIN_TEMPERATURE) {
+            temperature = MIN_TEMPERATURE;
+        }
         validate(temperature, topP, topK, minP, repetitionPenalty, maxTokens, stop);
         if (topLogprobs != null && (topLogprobs < 0 || topLogprobs > MAX_TOP_LOGPROBS)) {
             throw new InvalidRequestException("top_logprobs", "top_logprobs must be between 0 and " + MAX_TOP_LOGPROBS);
@@ -107,9 +123,9 @@ public record SamplingParams(
         if (!(minP >= 0 && minP <= 1)) {
             throw new InvalidRequestException("min_p", "min_p must be in [0, 1], got " + minP);
         }
-        if (!(repetitionPenalty > 0) || Double.isInfinite(repetitionPenalty)) {
-            throw new InvalidRequestException("repetition_penalty",
-                    "repetition_penalty must be a finite number > 0, got " + repetitionPenalty);
+        if (!(repetitionPenalty >= MIN_REPETITION_PENALTY && repetitionPenalty <= MAX_REPETITION_PENALTY)) {
+            throw new InvalidRequestException("repetition_penalty", "repetition_penalty must be in ["
+                    + MIN_REPETITION_PENALTY + ", " + MAX_REPETITION_PENALTY + "], got " + repetitionPenalty);
         }
         if (maxTokens != null && maxTokens <= 0) {
             throw new InvalidRequestException("max_tokens", "max_tokens must be at least 1, got " + maxTokens);

@@ -1,5 +1,6 @@
 package dev.slhf.serve.refine;
 
+import dev.slhf.serve.engine.Admission;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.engine.SamplingParams;
 import dev.slhf.serve.model.template.ChatMessage;
@@ -23,6 +24,7 @@ public final class LocalLeader implements DraftSource {
 
     @Override
     public CompletableFuture<Round> draft(List<ChatMessage> prompt, SamplingParams sampling, Consumer<String> deltas) {
-        return LocalRound.start(model, Role.LEADER, 0, model.encodeChat(prompt), sampling, deltas);
+        return LocalRound.start(model, Role.LEADER, 0, model.encodeChat(prompt), sampling, deltas,
+                Admission.NEW);
     }
 }

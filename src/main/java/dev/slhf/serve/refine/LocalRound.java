@@ -1,5 +1,6 @@
 package dev.slhf.serve.refine;
 
+import dev.slhf.serve.engine.Admission;
 import dev.slhf.serve.engine.GenerationEvent;
 import dev.slhf.serve.engine.GenerationHandle;
 import dev.slhf.serve.engine.GenerationResult;
@@ -19,12 +20,12 @@ final class LocalRound {
     private LocalRound() {}
 
     static CompletableFuture<Round> start(LoadedModel model, Role role, int index, int[] prompt, SamplingParams sampling,
-            Consumer<String> deltas) {
+            Consumer<String> deltas, Admission admission) {
         GenerationHandle handle = model.generate(prompt, sampling, event -> {
             if (event instanceof GenerationEvent.Delta d) {
                 deltas.accept(d.text());
             }
-        });
+        }, admission);
         CompletableFuture<Round> round = new CompletableFuture<>();
         handle.result().whenComplete((result, error) -> {
             if (error != null) {

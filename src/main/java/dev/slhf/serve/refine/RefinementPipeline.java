@@ -1,6 +1,8 @@
 package dev.slhf.serve.refine;
 
+import dev.slhf.serve.engine.Admission;
 import dev.slhf.serve.engine.EngineException;
+import dev.slhf.serve.engine.EngineOverloadedException;
 import dev.slhf.serve.engine.GenerationCancelledException;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.model.template.ChatMessage;
@@ -14,6 +16,11 @@ import java.util.concurrent.CompletableFuture;
  * {@code y_k = Follower(x, y_{k-1})} for k = 1..N, every round kept. Text crosses rounds as
  * decoded text and is re-rendered with the follower's own template and tokenizer, which is what
  * lets a follower refine drafts from any model family, a remote leader's included.
+ *
+ * <p>Admission is per request: only the request's first generation can be refused as overload
+ * (thrown from {@link #start}, before any response exists). Every later follower round is queued
+ * as {@link Admission#RESERVED}, ahead of new requests and never refused, so an accepted
+ * refinement always runs all its rounds.
  *
  * <p>Rounds run asynchronously on the engines' threads; no thread waits for a round to finish.
  * A pipeline holds no per-request state, so building one per request is cheap.
@@ -56,6 +63,10 @@ public final class RefinementPipeline {
             listener.roundFinished(draft);
             nextRound(request, listener, run, rounds, true);
         } else {
+            if (!(leader instanceof LocalLeader) && !follower.engine().hasRoom()) {
+                // a remote leader takes no local slot: the follower's queue decides admission up front
+                throw new EngineOverloadedException(follower.name(), 1);
+            }
             listener.roundStarted(0, Role.LEADER, leader.name());
             follow(leader.draft(request.prompt(), request.sampling(), text -> listener.delta(0, text)),
                     request, listener, run, rounds);
@@ -80,7 +91,8 @@ public final class RefinementPipeline {
             int[] prompt = follower.encodeChat(conversation);
             listener.roundStarted(k, Role.FOLLOWER, follower.name());
             follow(LocalRound.start(follower, Role.FOLLOWER, k, prompt, request.sampling(),
-                    text -> listener.delta(k, text)), request, listener, run, rounds);
+                    text -> listener.delta(k, text), throwDirectly ? Admission.NEW : Admission.RESERVED),
+                    request, listener, run, rounds);
         } catch (EngineException e) {
             if (throwDirectly) {
                 throw e;

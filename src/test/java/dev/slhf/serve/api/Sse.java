@@ -24,6 +24,10 @@ final class Sse {
     private Sse() {}
 
     static List<Event> parse(String body) {
+        // standard framing: every event ends with exactly one blank line
+        if (body.contains("\n\n\n") || !body.endsWith("\n\n")) {
+            throw new AssertionError("events must end with exactly one blank line:\n" + body.replace("\n", "\\n\n"));
+        }
         List<Event> events = new ArrayList<>();
         String name = null;
         StringBuilder data = null;

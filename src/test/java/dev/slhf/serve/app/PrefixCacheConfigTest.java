@@ -86,6 +86,22 @@ class PrefixCacheConfigTest {
         public Duration requestTimeout() {
             return Duration.ofSeconds(60);
         }
+
+        public Duration bodyReadTimeout() {
+            return Duration.ofSeconds(10);
+        }
+
+        public Duration writeTimeout() {
+            return Duration.ofSeconds(30);
+        }
+
+        public io.quarkus.runtime.configuration.MemorySize maxBufferedBytesPerConnection() {
+            return new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(4L << 20));
+        }
+
+        public java.util.Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes() {
+            return java.util.Optional.empty();
+        }
     };
 
     /** Runs a prompt, then a prompt extending it by its own answer; returns the tokens reused. */
