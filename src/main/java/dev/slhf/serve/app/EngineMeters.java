@@ -2,103 +2,86 @@ package dev.slhf.serve.app;
 
 import dev.slhf.serve.engine.EngineMetrics;
 import dev.slhf.serve.engine.LoadedModel;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
-import java.util.concurrent.TimeUnit;
+import io.micrometer.core.instrument.Tags;
+import java.util.function.DoubleConsumer;
+import java.util.function.LongConsumer;
 
 /**
- * Micrometer view of one model's engine loop (names as vLLM's where they exist):
- * {@code slhf_num_requests_running/waiting}, {@code slhf_batch_size}, {@code slhf_queue_seconds},
- * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total} (of which
- * {@code slhf_requests_timed_out_total} ran past their deadline), and the prefix cache's
- * {@code slhf_prefix_cache_queries_total} / {@code slhf_prefix_cache_hits_total} (prompt tokens
- * looked up / reused, as vLLM's), {@code slhf_prefix_cache_evictions_total} and
- * {@code slhf_prefix_cache_bytes}.
+ * Micrometer view of one model's engine loop; names and their vLLM equivalents are in
+ * {@link Metrics}: running/waiting gauges, KV-cache usage, batch size and tokens per step, queue
+ * time, step time by {@code phase}, cancellations (counted as finished with reason {@code abort}).
  */
 final class EngineMeters implements EngineMetrics {
 
-    private final DistributionSummary batchSize;
-    private final Timer queue;
-    private final Timer prefill;
-    private final Timer decode;
-    private final Counter cancelled;
-    private final Counter timedOut;
-    private final Counter prefixQueries;
-    private final Counter prefixHits;
-    private final Counter prefixEvictions;
+    private final DoubleConsumer batchSize;
+    private final DoubleConsumer iterationTokens;
+    private final LongConsumer queue;
+    private final LongConsumer prefill;
+    private final LongConsumer decode;
+    private final DoubleConsumer cancelled;
+    private final DoubleConsumer aborted;
+    private final DoubleConsumer timedOut;
+    private final DoubleConsumer prefixQueries;
+    private final DoubleConsumer prefixHits;
+    private final DoubleConsumer prefixEvictions;
 
-    EngineMeters(MeterRegistry registry, String model) {
-        this.batchSize = DistributionSummary.builder("slhf.batch.size").description("Rows per decode forward pass")
-                .tag("model", model).publishPercentileHistogram().serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
-                .register(registry);
-        this.queue = Timer.builder("slhf.queue").description("Time requests wait before the engine takes them")
-                .tag("model", model).publishPercentileHistogram().register(registry);
-        this.prefill = Timer.builder("slhf.step").description("Duration of one engine forward pass")
-                .tag("model", model).tag("phase", "prefill").publishPercentileHistogram().register(registry);
-        this.decode = Timer.builder("slhf.step").description("Duration of one engine forward pass")
-                .tag("model", model).tag("phase", "decode").publishPercentileHistogram().register(registry);
-        this.cancelled = Counter.builder("slhf.requests.cancelled").description("Generations cancelled before finishing")
-                .tag("model", model).register(registry);
-        this.timedOut = Counter.builder("slhf.requests.timed.out")
-                .description("Generations stopped because their request passed slhf.limits.request-timeout")
-                .tag("model", model).register(registry);
-        this.prefixQueries = Counter.builder("slhf.prefix.cache.queries")
-                .description("Prompt tokens looked up in the prefix cache")
-                .tag("model", model).register(registry);
-        this.prefixHits = Counter.builder("slhf.prefix.cache.hits")
-                .description("Prompt tokens whose KV came from the prefix cache instead of a prefill")
-                .tag("model", model).register(registry);
-        this.prefixEvictions = Counter.builder("slhf.prefix.cache.evictions")
-                .description("Prefix cache entries evicted to stay within slhf.models.<name>.prefix-cache-bytes")
-                .tag("model", model).register(registry);
+    EngineMeters(MeterSeries series, String model) {
+        this.batchSize = series.summary(Metrics.BATCH_SIZE, model, Tags.empty());
+        this.iterationTokens = series.summary(Metrics.ITERATION_TOKENS, model, Tags.empty());
+        this.queue = series.timer(Metrics.QUEUE, model, Tags.empty());
+        this.prefill = series.timer(Metrics.STEP, model, Tags.of("phase", "prefill"));
+        this.decode = series.timer(Metrics.STEP, model, Tags.of("phase", "decode"));
+        this.cancelled = series.counter(Metrics.CANCELLED, model, Tags.empty(), Tags.empty());
+        this.aborted = series.counter(Metrics.FINISHED, model, Tags.empty(), Tags.of("finished_reason", "abort"));
+        this.timedOut = series.counter(Metrics.TIMED_OUT, model, Tags.empty(), Tags.empty());
+        this.prefixQueries = series.counter(Metrics.PREFIX_QUERIES, model, Tags.empty(), Tags.empty());
+        this.prefixHits = series.counter(Metrics.PREFIX_HITS, model, Tags.empty(), Tags.empty());
+        this.prefixEvictions = series.counter(Metrics.PREFIX_EVICTIONS, model, Tags.empty(), Tags.empty());
     }
 
     /** Gauges read the engine's counters when scraped. */
-    static void registerGauges(MeterRegistry registry, LoadedModel model) {
-        Gauge.builder("slhf.num.requests.running", model.engine(), e -> e.runningCount())
-                .description("Sequences prefilling or decoding").tag("model", model.name()).register(registry);
-        Gauge.builder("slhf.num.requests.waiting", model.engine(), e -> e.waitingCount())
-                .description("Sequences queued for admission").tag("model", model.name()).register(registry);
-        Gauge.builder("slhf.prefix.cache.bytes", model.engine(), e -> e.prefixCacheBytes())
-                .description("KV bytes held by the prefix cache").tag("model", model.name()).register(registry);
+    static void registerGauges(MeterSeries series, LoadedModel model) {
+        series.gauge(Metrics.RUNNING, model.name(), model.engine(), e -> e.runningCount());
+        series.gauge(Metrics.WAITING, model.name(), model.engine(), e -> e.waitingCount());
+        series.gauge(Metrics.KV_CACHE_USAGE, model.name(), model.engine(), e -> e.kvCacheUsage());
+        series.gauge(Metrics.PREFIX_BYTES, model.name(), model.engine(), e -> e.prefixCacheBytes());
     }
 
     @Override
     public void dequeued(long nanos) {
-        queue.record(nanos, TimeUnit.NANOSECONDS);
+        queue.accept(nanos);
     }
 
     @Override
     public void step(Phase phase, int rows, int tokens, long nanos) {
+        iterationTokens.accept(tokens);
         if (phase == Phase.DECODE) {
-            batchSize.record(rows);
-            decode.record(nanos, TimeUnit.NANOSECONDS);
+            batchSize.accept(rows);
+            decode.accept(nanos);
         } else {
-            prefill.record(nanos, TimeUnit.NANOSECONDS);
+            prefill.accept(nanos);
         }
     }
 
     @Override
     public void cancelled() {
-        cancelled.increment();
+        cancelled.accept(1);
+        aborted.accept(1);
     }
 
     @Override
     public void timedOut() {
-        timedOut.increment();
+        timedOut.accept(1);
     }
 
     @Override
     public void prefixCacheQueried(int queried, int hits) {
-        prefixQueries.increment(queried);
-        prefixHits.increment(hits);
+        prefixQueries.accept(queried);
+        prefixHits.accept(hits);
     }
 
     @Override
     public void prefixCacheEvicted(long bytes) {
-        prefixEvictions.increment();
+        prefixEvictions.accept(1);
     }
 }

@@ -4,15 +4,15 @@ import dev.slhf.serve.engine.GenerationResult;
 import dev.slhf.serve.refine.RefinementListener;
 import dev.slhf.serve.refine.Role;
 import dev.slhf.serve.refine.Round;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Request-level series, next to the engine's own ({@link EngineMeters}); every name is listed in
- * the README. Rounds carry {@code round} and {@code role} tags because per-round latency is the
+ * the README and in {@link Metrics}. Rounds carry {@code round} and {@code role} tags because per-round latency is the
  * number refinement users watch. Plain (non-refinement) generations use {@code role="plain"}.
  */
 @ApplicationScoped
@@ -20,10 +20,13 @@ public class ServingMeters {
 
     public static final String PLAIN = "plain";
 
-    private final MeterRegistry registry;
+    /** OpenAI's finish reasons; ours are {@code stop} and {@code length} ({@code abort} comes from the engine). */
+    private static final Set<String> KNOWN_REASONS = Set.of("stop", "length", "tool_calls", "content_filter");
 
-    public ServingMeters(MeterRegistry registry) {
-        this.registry = registry;
+    private final MeterSeries series;
+
+    public ServingMeters(MeterSeries series) {
+        this.series = series;
     }
 
     /** Wraps {@code next} so that every finished round is also recorded. */
@@ -53,60 +56,65 @@ public class ServingMeters {
     void round(Round r, String previousText) {
         String role = r.role().wireName();
         String model = r.model() == null ? "none" : r.model();
-        Counter.builder("slhf.refine.rounds").description("Refinement rounds finished")
-                .tag("role", role).tag("model", model).register(registry).increment();
+        series.counter(Metrics.ROUNDS, model, Tags.of("role", role), Tags.empty()).accept(1);
         if (r.role() == Role.DRAFT) {
             return; // the caller's text: nothing was generated or waited for
         }
-        Timer.builder("slhf.refine.round").description("Latency of one refinement round, by round index")
-                .tag("round", Integer.toString(r.round())).tag("role", role).tag("model", model)
-                .publishPercentileHistogram().register(registry)
-                .record((long) (r.latencyMs() * 1e6), TimeUnit.NANOSECONDS);
+        series.timer(Metrics.ROUND, model, Tags.of("round", Integer.toString(r.round()), "role", role))
+                .accept((long) (r.latencyMs() * 1e6));
         if (previousText != null && r.role() == Role.FOLLOWER && r.text().equals(previousText)) {
-            Counter.builder("slhf.refine.unchanged").description("Follower rounds that returned the previous text")
-                    .tag("model", model).register(registry).increment();
+            series.counter(Metrics.UNCHANGED, model, Tags.empty(), Tags.empty()).accept(1);
         }
-        tokens(model, role, r.promptTokens(), r.completionTokens(), r.ttftMs() * 1e6, r.latencyMs() * 1e6);
+        generated(model, role, r.finishReason(), r.promptTokens(), r.completionTokens(), r.ttftMs() * 1e6,
+                r.latencyMs() * 1e6);
     }
 
     /** A plain generation (chat or completion, not part of a refinement). */
     public void generation(String model, GenerationResult r) {
-        tokens(model, PLAIN, r.promptTokens(), r.completionTokens(), r.timeToFirstTokenNanos(), r.totalNanos());
+        generated(model, PLAIN, r.finishReason().wireName(), r.promptTokens(), r.completionTokens(),
+                r.timeToFirstTokenNanos(), r.totalNanos());
     }
 
-    private void tokens(String model, String role, int prompt, int completion, double ttftNanos, double totalNanos) {
-        Counter.builder("slhf.prompt.tokens").description("Prompt tokens processed")
-                .tag("model", model).tag("role", role).register(registry).increment(prompt);
-        Counter.builder("slhf.generation.tokens").description("Tokens generated")
-                .tag("model", model).tag("role", role).register(registry).increment(completion);
+    /**
+     * One generation that ended normally: what vLLM records per finished request. An upstream
+     * leader's round counts too (its call is the generation); its finish reason is the upstream's.
+     */
+    private void generated(String model, String role, String finishReason, int prompt, int completion,
+            double ttftNanos, double totalNanos) {
+        Tags own = Tags.of("role", role);
+        series.counter(Metrics.PROMPT_TOKENS, model, own, Tags.empty()).accept(prompt);
+        series.counter(Metrics.GENERATION_TOKENS, model, own, Tags.empty()).accept(completion);
+        series.summary(Metrics.REQUEST_PROMPT_TOKENS, model, own).accept(prompt);
+        series.summary(Metrics.REQUEST_GENERATION_TOKENS, model, own).accept(completion);
+        series.timer(Metrics.E2E, model, own).accept((long) totalNanos);
+        series.counter(Metrics.FINISHED, model, Tags.empty(),
+                Tags.of("finished_reason", finishedReason(finishReason))).accept(1);
         if (completion > 0) {
-            Timer.builder("slhf.time.to.first.token").description("Submission to first generated token")
-                    .tag("model", model).tag("role", role).publishPercentileHistogram().register(registry)
-                    .record((long) ttftNanos, TimeUnit.NANOSECONDS);
+            series.timer(Metrics.TTFT, model, own).accept((long) ttftNanos);
         }
         if (completion > 1) {
             // one sample per generation: its mean gap between tokens after the first
-            Timer.builder("slhf.inter.token.latency").description("Mean time between generated tokens of a generation")
-                    .tag("model", model).tag("role", role).publishPercentileHistogram().register(registry)
-                    .record((long) ((totalNanos - ttftNanos) / (completion - 1)), TimeUnit.NANOSECONDS);
+            series.timer(Metrics.INTER_TOKEN, model, own).accept((long) ((totalNanos - ttftNanos) / (completion - 1)));
         }
+    }
+
+    /** Label values stay bounded whatever an upstream leader answers. */
+    private static String finishedReason(String reason) {
+        return reason != null && KNOWN_REASONS.contains(reason) ? reason : "other";
     }
 
     /** One HTTP request under /v1, from arrival until the response ended (or the client left). */
     public void request(String endpoint, String outcome, long nanos) {
-        Timer.builder("slhf.request").description("HTTP request duration, streams until their end")
-                .tag("endpoint", endpoint).tag("outcome", outcome).publishPercentileHistogram().register(registry)
+        Timer.builder(Metrics.REQUEST.name()).description(Metrics.REQUEST.help())
+                .tag("endpoint", endpoint).tag("outcome", outcome).register(series.registry())
                 .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A call to an upstream leader; {@code outcome} is {@code success} or the error kind. */
     public void upstream(String model, String outcome, long nanos) {
-        Timer.builder("slhf.upstream.request").description("Calls to upstream (foreign) leaders")
-                .tag("model", model).tag("outcome", outcome).publishPercentileHistogram().register(registry)
-                .record(nanos, TimeUnit.NANOSECONDS);
+        series.timer(Metrics.UPSTREAM, model, Tags.of("outcome", outcome)).accept(nanos);
         if (!"success".equals(outcome)) {
-            Counter.builder("slhf.upstream.errors").description("Failed calls to upstream leaders")
-                    .tag("model", model).tag("kind", outcome).register(registry).increment();
+            series.counter(Metrics.UPSTREAM_ERRORS, model, Tags.of("kind", outcome), Tags.empty()).accept(1);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.slhf.serve.app;
 import dev.slhf.serve.engine.LoadedModel;
 import dev.slhf.serve.engine.ModelRegistry;
 import dev.slhf.serve.refine.FollowerPrompt;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,7 +25,7 @@ public class ServingModels {
     private final FollowerPrompt followerPrompt;
     private final SlhfConfig config;
 
-    public ServingModels(SlhfConfig config, MeterRegistry meters) {
+    public ServingModels(SlhfConfig config, MeterSeries meters) {
         this.config = config;
         Map<String, LoadedModel> loaded = new LinkedHashMap<>();
         Map<String, String> missing = new LinkedHashMap<>();

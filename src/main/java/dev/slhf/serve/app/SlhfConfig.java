@@ -30,6 +30,9 @@ public interface SlhfConfig {
     /** Per-request limits (see README, "Operating safely"). */
     Limits limits();
 
+    /** Prometheus naming and histogram bucket bounds (see README, "Metrics"). */
+    Metrics metrics();
+
     /**
      * API keys clients must send as {@code Authorization: Bearer <key>}; none configured means no
      * authentication. Also read from {@code SLHF_API_KEYS} (comma-separated) like any property.
@@ -194,5 +197,36 @@ public interface SlhfConfig {
         @WithName("pipeline-id")
         @WithDefault("slhf")
         String pipelineId();
+    }
+
+    /**
+     * Histogram bucket upper bounds, round numbers chosen per kind of quantity (like vLLM's and
+     * Prometheus' client defaults) instead of Micrometer's 69 generated percentile buckets.
+     */
+    interface Metrics {
+        /** Also publish the vLLM-named series ({@code vllm:*}, label {@code model_name}). */
+        @WithName("vllm-names")
+        @WithDefault("false")
+        boolean vllmNames();
+
+        /** Seconds; whole requests, rounds, time to first token, queueing, upstream calls. */
+        @WithName("latency-buckets")
+        @WithDefault("0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5,5,10,30,60")
+        List<Double> latencyBuckets();
+
+        /** Seconds; one forward pass, and the time per output token. */
+        @WithName("step-buckets")
+        @WithDefault("0.001,0.0025,0.005,0.01,0.025,0.05,0.1,0.25,0.5,1,2.5")
+        List<Double> stepBuckets();
+
+        /** Rows per decode pass. */
+        @WithName("batch-size-buckets")
+        @WithDefault("1,2,4,8,16,32,64,128,256")
+        List<Double> batchSizeBuckets();
+
+        /** Token counts: per request and per engine step. */
+        @WithName("token-buckets")
+        @WithDefault("1,2,4,8,16,32,64,128,256,512,1024,2048,4096,8192,16384")
+        List<Double> tokenBuckets();
     }
 }

@@ -44,6 +44,8 @@ public final class EngineLoop implements AutoCloseable {
     /** Set by {@link #abortAll}; the engine thread fails everything in flight at its next step. */
     private volatile EngineException abort;
     private volatile int runningCount;
+    /** KV positions held by the running set, published after each step for the usage gauge. */
+    private volatile long heldPositions;
 
     public EngineLoop(String modelName, CausalLm lm, Tokenizer tokenizer, Set<Integer> stopTokenIds, int contextLength,
             EngineSettings settings) {
@@ -97,6 +99,15 @@ public final class EngineLoop implements AutoCloseable {
     /** Queues the first generation of a request ({@link Admission#NEW}). */
     public GenerationHandle submit(GenerationRequest request) {
         return submit(request, Admission.NEW);
+    }
+
+    /**
+     * Fraction of this engine's KV capacity in use, in [0, 1]: positions whose keys/values the
+     * running sequences hold, over {@code maxBatchSize × contextLength} (every slot full to the
+     * context). Counts logical positions, not the padding a packed batch cache also allocates.
+     */
+    public double kvCacheUsage() {
+        return (double) heldPositions / ((long) settings.maxBatchSize() * contextLength);
     }
 
     /**
@@ -176,7 +187,7 @@ public final class EngineLoop implements AutoCloseable {
                 prefillStep();
                 batch.step(lm.spec().vocabSize(), contextLength, metrics);
                 batch.dropFinished();
-                runningCount = prefilling.size() + batch.size();
+                publishCounts();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -203,7 +214,7 @@ public final class EngineLoop implements AutoCloseable {
             }
             start(next);
         }
-        runningCount = prefilling.size() + batch.size();
+        publishCounts();
     }
 
     private void start(Sequence seq) {
@@ -395,6 +406,16 @@ public final class EngineLoop implements AutoCloseable {
             seq.fail(reason);
         }
         runningCount = 0;
+        heldPositions = 0;
+    }
+
+    /** Engine thread only: what the gauges read between steps. */
+    private void publishCounts() {
+        runningCount = prefilling.size() + batch.size();
+        long[] held = {0};
+        prefilling.forEach(s -> held[0] += s.heldPositions());
+        batch.forEach(s -> held[0] += s.heldPositions());
+        heldPositions = held[0];
     }
 
     /**

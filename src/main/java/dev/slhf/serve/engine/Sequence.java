@@ -180,6 +180,11 @@ final class Sequence {
         return promptLength() + generated.size() - 1;
     }
 
+    /** Positions this sequence holds in a KV cache right now: its prefilled prompt, then the cached length. */
+    int heldPositions() {
+        return generated.isEmpty() ? prefilled : cachedLength();
+    }
+
     /** Samples the next token from a logits row, then applies the stop and length rules. */
     void sampleNext(float[] logits, int offset, int vocab, int contextLength) {
         // The sampler edits the row in place (penalties), so logprobs need the raw row first.

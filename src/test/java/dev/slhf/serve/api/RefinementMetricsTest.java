@@ -21,7 +21,8 @@ class RefinementMetricsTest {
 
     /** The value of one series, 0 when it does not exist yet. */
     static double value(String scrape, String series) {
-        Matcher m = Pattern.compile("^" + Pattern.quote(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE).matcher(scrape);
+        Matcher m = Pattern.compile("^" + PrometheusText.seriesRegex(series) + " ([0-9.eE+-]+)$", Pattern.MULTILINE)
+                .matcher(scrape);
         return m.find() ? Double.parseDouble(m.group(1)) : 0;
     }
 
