@@ -13,7 +13,12 @@ import java.util.concurrent.TimeUnit;
  * Micrometer view of one model's engine loop (names as vLLM's where they exist):
  * {@code slhf_num_requests_running/waiting}, {@code slhf_batch_size}, {@code slhf_queue_seconds},
  * {@code slhf_step_seconds{phase}}, {@code slhf_requests_cancelled_total} (of which
- * {@code slhf_requests_timed_out_total} ran past their deadline).
+ * {@code slhf_requests_timed_out_total} ran past their deadline), and draft-copy speculation as
+ * vLLM's spec-decode series, by {@code model} and {@code role}:
+ * {@code slhf_spec_decode_num_drafts_total}, {@code slhf_spec_decode_num_draft_tokens_total},
+ * {@code slhf_spec_decode_num_accepted_tokens_total} and the summary
+ * {@code slhf_spec_decode_acceptance_length} (tokens one verify pass emitted for a row: accepted + 1;
+ * its mean is vLLM's mean acceptance length).
  */
 final class EngineMeters implements EngineMetrics {
 
@@ -23,8 +28,16 @@ final class EngineMeters implements EngineMetrics {
     private final Timer decode;
     private final Counter cancelled;
     private final Counter timedOut;
+    private final MeterRegistry registry;
+    private final String model;
+    /** Per role; the engine thread is the only writer, the map only saves a registry lookup per pass. */
+    private final java.util.Map<String, SpecMeters> spec = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record SpecMeters(Counter drafts, Counter draftTokens, Counter accepted, DistributionSummary length) {}
 
     EngineMeters(MeterRegistry registry, String model) {
+        this.registry = registry;
+        this.model = model;
         this.batchSize = DistributionSummary.builder("slhf.batch.size").description("Rows per decode forward pass")
                 .tag("model", model).publishPercentileHistogram().serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64)
                 .register(registry);
@@ -62,6 +75,28 @@ final class EngineMeters implements EngineMetrics {
         } else {
             prefill.record(nanos, TimeUnit.NANOSECONDS);
         }
+    }
+
+    @Override
+    public void speculated(String role, int proposed, int accepted) {
+        SpecMeters m = spec.computeIfAbsent(role, this::specMeters);
+        m.drafts().increment();
+        m.draftTokens().increment(proposed);
+        m.accepted().increment(accepted);
+        m.length().record(accepted + 1);
+    }
+
+    private SpecMeters specMeters(String role) {
+        return new SpecMeters(
+                Counter.builder("slhf.spec.decode.num.drafts").description("Verify passes in which a sequence proposed tokens")
+                        .tag("model", model).tag("role", role).register(registry),
+                Counter.builder("slhf.spec.decode.num.draft.tokens").description("Prompt-lookup tokens proposed")
+                        .tag("model", model).tag("role", role).register(registry),
+                Counter.builder("slhf.spec.decode.num.accepted.tokens").description("Proposed tokens accepted")
+                        .tag("model", model).tag("role", role).register(registry),
+                DistributionSummary.builder("slhf.spec.decode.acceptance.length")
+                        .description("Tokens one verify pass emitted for a sequence (accepted + 1)")
+                        .tag("model", model).tag("role", role).register(registry));
     }
 
     @Override

@@ -11,9 +11,22 @@ package dev.slhf.serve.engine;
  * @param maxPromptTokens most prompt tokens a request may bring; 0: up to the context
  * @param maxNewTokens    largest max_tokens a request may ask for, and the cap when it does not
  *                        ask; 0: up to the context
+ * @param speculativeTokens largest number of prompt-lookup tokens one sequence proposes per
+ *                        decode step ({@link PromptLookupProposer}); 0 turns speculation off
  */
 public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens, int maxPromptTokens,
-        int maxNewTokens) {
+        int maxNewTokens, int speculativeTokens) {
+
+    /**
+     * Why 8: a follower copies its draft in runs far longer than 8 tokens, so a larger k accepts
+     * more per pass, while the verify pass of k + 1 positions is still a small, memory-bound step
+     * at real checkpoint sizes (RefinementBenchmark measures its cost); beyond 8 the tail of a
+     * wrong guess is paid by every row of the batch. vLLM's and llama.cpp's n-gram examples use
+     * 4–10.
+     */
+    public static final int DEFAULT_SPECULATIVE_TOKENS = 8;
+    /** Bound on {@code speculativeTokens}: one verify pass must stay a decode-sized step. */
+    public static final int MAX_SPECULATIVE_TOKENS = 32;
 
     public EngineSettings {
         if (maxBatchSize < 1 || maxWaiting < 1 || maxBatchTokens < 1) {
@@ -22,6 +35,14 @@ public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchToken
         if (maxPromptTokens < 0 || maxNewTokens < 0) {
             throw new IllegalArgumentException("token limits must be >= 0 (0: none)");
         }
+        if (speculativeTokens < 0 || speculativeTokens > MAX_SPECULATIVE_TOKENS) {
+            throw new IllegalArgumentException("speculative-tokens must be in [0, " + MAX_SPECULATIVE_TOKENS
+                    + "] (0: off), got " + speculativeTokens);
+        }
+    }
+
+    public EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens, int maxPromptTokens, int maxNewTokens) {
+        this(maxBatchSize, maxWaiting, maxBatchTokens, maxPromptTokens, maxNewTokens, DEFAULT_SPECULATIVE_TOKENS);
     }
 
     public EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchTokens) {
@@ -29,7 +50,11 @@ public record EngineSettings(int maxBatchSize, int maxWaiting, int maxBatchToken
     }
 
     public EngineSettings withTokenLimits(int prompt, int newTokens) {
-        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, prompt, newTokens);
+        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, prompt, newTokens, speculativeTokens);
+    }
+
+    public EngineSettings withSpeculativeTokens(int k) {
+        return new EngineSettings(maxBatchSize, maxWaiting, maxBatchTokens, maxPromptTokens, maxNewTokens, k);
     }
 
     public static EngineSettings defaults() {

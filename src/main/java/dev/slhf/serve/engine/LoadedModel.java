@@ -81,6 +81,12 @@ public final class LoadedModel implements AutoCloseable {
         return engine.submit(new GenerationRequest(promptIds, params, listener));
     }
 
+    /** As {@link #generate(int[], SamplingParams, Consumer)}, labelling the engine's metrics with {@code role}. */
+    public GenerationHandle generate(int[] promptIds, SamplingParams params, String role,
+            Consumer<GenerationEvent> listener) {
+        return engine.submit(new GenerationRequest(promptIds, params, role, listener));
+    }
+
     @Override
     public void close() {
         engine.close();
