@@ -20,6 +20,10 @@ final class FakeLm implements CausalLm {
     final AtomicInteger repacks = new AtomicInteger();
     final java.util.List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     final java.util.List<Integer> prefillBatchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Width of every decode pass: 1, or 1 + the longest proposal of a speculative verify pass. */
+    final java.util.List<Integer> decodeWidths = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Called at the start of every forward pass (after counting it), e.g. to cancel in the middle of one. */
+    volatile Runnable onForward = () -> {};
     private final int vocab;
     private final IntUnaryOperator nextTokenAtPosition;
     volatile int failAtPosition = -1;
@@ -49,7 +53,10 @@ final class FakeLm implements CausalLm {
         boolean prompt = batch.seqLen() > 1 && batch.logitPositions() == 1; // not a speculative verify pass
         if (prompt) {
             prefillBatchSizes.add(batch.batchSize());
+        } else {
+            decodeWidths.add(batch.seqLen());
         }
+        onForward.run();
         if (stepDelayMillis > 0) {
             try {
                 Thread.sleep(stepDelayMillis);
