@@ -31,6 +31,8 @@ final class Sequence {
     /** Prompt then generated tokens, where prompt lookup searches. */
     private int[] context;
     private int contextUsed;
+    /** Created with the first proposal: the engine's k is not known before. */
+    private ProposalPacer pacer;
 
     private SequenceState state = SequenceState.WAITING;
     private KvCache cache;
@@ -187,8 +189,12 @@ final class Sequence {
      * generate after the one the pass adds anyway, and no position beyond the context.
      */
     int[] propose(PromptLookupProposer proposer, int contextLength) {
-        int limit = Math.min(maxTokens - generated.size() - 1, contextLength - 1 - cachedLength());
-        return proposer.propose(context, contextUsed, promptLength(), limit);
+        if (pacer == null) {
+            pacer = new ProposalPacer(proposer.maxTokens());
+        }
+        int allowance = pacer.allowance();
+        int limit = Math.min(allowance, Math.min(maxTokens - generated.size() - 1, contextLength - 1 - cachedLength()));
+        return limit <= 0 ? new int[0] : proposer.propose(context, contextUsed, promptLength(), limit);
     }
 
     /**
@@ -197,11 +203,13 @@ final class Sequence {
      * proposed tokens accepted.
      */
     int verify(int[] proposal, float[] logits, int offset, int vocab, int contextLength) {
-        return SpeculativeVerifier.verify(sampler, proposal, logits, offset, vocab, request.params().wantsLogprobs(),
-                (token, raw) -> {
+        int accepted = SpeculativeVerifier.verify(sampler, proposal, logits, offset, vocab,
+                request.params().wantsLogprobs(), (token, raw) -> {
                     append(token, raw, contextLength);
                     return !finished();
                 });
+        pacer.outcome(proposal.length, accepted);
+        return accepted;
     }
 
     /** Adds one chosen token, then applies the stop and length rules. */
