@@ -23,8 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * <p>Run on the demo follower over a follower prompt (it copies, so proposals are frequent) and
  * on the random-weight fixture; proposals are accepted only part of the time, so the rule
  * matters. Checked by swapping wrong rules into {@code Sampler}: always accepting fails every
- * case (statistic 6x to 100x the bound); drawing the replacement from p without removing the
- * rejected token fails the paper-sampling case (435 against a bound of 45). The seeds are fixed,
+ * case (on the demo model its acceptance rate of 1 trips the guard below; on the fixture the
+ * statistic is 1124 against a bound of 200); drawing the replacement from p without removing the
+ * rejected token fails the paper-sampling case (286 against a bound of 45). The seeds are fixed,
  * so the test is deterministic; the bound is chi-square's 0.001 upper quantile.
  */
 class SpeculativeSamplingDistributionTest {
