@@ -24,8 +24,17 @@ final class EngineMeters implements EngineMetrics {
     private final DoubleConsumer prefixQueries;
     private final DoubleConsumer prefixHits;
     private final DoubleConsumer prefixEvictions;
+    private final MeterSeries series;
+    private final String model;
+    /** Per role; the engine thread is the only writer, the map only saves a registry lookup per pass. */
+    private final java.util.Map<String, SpecMeters> spec = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record SpecMeters(DoubleConsumer drafts, DoubleConsumer draftTokens, DoubleConsumer accepted,
+            DoubleConsumer length) {}
 
     EngineMeters(MeterSeries series, String model) {
+        this.series = series;
+        this.model = model;
         this.batchSize = series.summary(Metrics.BATCH_SIZE, model, Tags.empty());
         this.iterationTokens = series.summary(Metrics.ITERATION_TOKENS, model, Tags.empty());
         this.queue = series.timer(Metrics.QUEUE, model, Tags.empty());
@@ -61,6 +70,23 @@ final class EngineMeters implements EngineMetrics {
         } else {
             prefill.accept(nanos);
         }
+    }
+
+    @Override
+    public void speculated(String role, int proposed, int accepted) {
+        SpecMeters m = spec.computeIfAbsent(role, this::specMeters);
+        m.drafts().accept(1);
+        m.draftTokens().accept(proposed);
+        m.accepted().accept(accepted);
+        m.length().accept(accepted + 1);
+    }
+
+    private SpecMeters specMeters(String role) {
+        Tags own = Tags.of("role", role);
+        return new SpecMeters(series.counter(Metrics.SPEC_DRAFTS, model, own, Tags.empty()),
+                series.counter(Metrics.SPEC_DRAFT_TOKENS, model, own, Tags.empty()),
+                series.counter(Metrics.SPEC_ACCEPTED_TOKENS, model, own, Tags.empty()),
+                series.summary(Metrics.SPEC_ACCEPTANCE_LENGTH, model, own));
     }
 
     @Override

@@ -47,6 +47,16 @@ public final class Metrics {
     public static final MetricName PREFIX_BYTES = MetricName.of("slhf.prefix.cache.bytes", Buckets.NONE,
             "KV bytes held by the prefix cache");
 
+    // draft-copy speculation (EngineMeters), by role, as vLLM's spec-decode series
+    public static final MetricName SPEC_DRAFTS = MetricName.of("slhf.spec.decode.num.drafts", Buckets.NONE,
+            "Verify passes in which a sequence proposed tokens", "vllm:spec_decode_num_drafts");
+    public static final MetricName SPEC_DRAFT_TOKENS = MetricName.of("slhf.spec.decode.num.draft.tokens",
+            Buckets.NONE, "Prompt-lookup tokens proposed", "vllm:spec_decode_num_draft_tokens");
+    public static final MetricName SPEC_ACCEPTED_TOKENS = MetricName.of("slhf.spec.decode.num.accepted.tokens",
+            Buckets.NONE, "Proposed tokens accepted", "vllm:spec_decode_num_accepted_tokens");
+    public static final MetricName SPEC_ACCEPTANCE_LENGTH = MetricName.of("slhf.spec.decode.acceptance.length",
+            Buckets.TOKENS, "Tokens one verify pass emitted for a sequence (accepted + 1)");
+
     // generations (ServingMeters)
     public static final MetricName PROMPT_TOKENS = MetricName.of("slhf.prompt.tokens", Buckets.NONE,
             "Prompt tokens processed", "vllm:prompt_tokens");
@@ -81,7 +91,8 @@ public final class Metrics {
             "Failed calls to upstream leaders");
 
     public static final List<MetricName> ALL = List.of(RUNNING, WAITING, KV_CACHE_USAGE, PREFIX_QUERIES, PREFIX_HITS,
-            PREFIX_EVICTIONS, PREFIX_BYTES, BATCH_SIZE,
+            PREFIX_EVICTIONS, PREFIX_BYTES, SPEC_DRAFTS, SPEC_DRAFT_TOKENS, SPEC_ACCEPTED_TOKENS,
+            SPEC_ACCEPTANCE_LENGTH, BATCH_SIZE,
             ITERATION_TOKENS, QUEUE, STEP, CANCELLED, TIMED_OUT, PROMPT_TOKENS, GENERATION_TOKENS,
             REQUEST_PROMPT_TOKENS, REQUEST_GENERATION_TOKENS, TTFT, INTER_TOKEN, E2E, FINISHED, ROUNDS, ROUND,
             UNCHANGED, REQUEST, UPSTREAM, UPSTREAM_ERRORS);

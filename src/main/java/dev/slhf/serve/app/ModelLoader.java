@@ -42,7 +42,16 @@ public final class ModelLoader {
         return load(name, Path.of(config.path().orElseThrow()),
                 new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads(), device, config.deviceId()),
                 withLimits(new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens())
-                        .withPrefixCacheBytes(prefixCacheBytes), limits), metrics);
+                        .withPrefixCacheBytes(prefixCacheBytes)
+                        .withSpeculativeTokens(speculativeTokens(name, config.speculativeTokens())), limits), metrics);
+    }
+
+    private static int speculativeTokens(String name, int k) {
+        if (k < 0 || k > EngineSettings.MAX_SPECULATIVE_TOKENS) {
+            throw new IllegalStateException("slhf.models." + name + ".speculative-tokens must be in [0, "
+                    + EngineSettings.MAX_SPECULATIVE_TOKENS + "] (0: off), got " + k);
+        }
+        return k;
     }
 
     /** {@code slhf.limits.*} token limits (unset: 0, i.e. up to the context) on top of a model's scheduling settings. */

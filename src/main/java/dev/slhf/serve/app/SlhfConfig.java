@@ -90,6 +90,15 @@ public interface SlhfConfig {
         @WithDefault("512M")
         MemorySize prefixCacheBytes();
 
+        /**
+         * Largest number of draft-copy (prompt-lookup) tokens a sequence proposes and verifies in
+         * one decode pass; {@code 0} turns speculative decoding off. On by default for every
+         * request: a step without a match is the ordinary one-token step.
+         */
+        @WithName("speculative-tokens")
+        @WithDefault("" + dev.slhf.serve.engine.EngineSettings.DEFAULT_SPECULATIVE_TOKENS)
+        int speculativeTokens();
+
         /** Where ONNX Runtime runs it: {@code cpu}, or {@code cuda} (needs the {@code -Pcuda} build). */
         @WithDefault("cpu")
         String device();

@@ -56,7 +56,7 @@ public final class EngineLoop implements AutoCloseable {
             EngineSettings settings, EngineMetrics metrics) {
         this.metrics = metrics;
         this.prefixes = new PrefixReuse(lm, settings.prefixCacheBytes(), metrics);
-        this.batch = new DecodeBatch(lm, prefixes::retire);
+        this.batch = new DecodeBatch(lm, settings.speculativeTokens(), prefixes::retire);
         this.modelName = modelName;
         this.lm = lm;
         this.tokenizer = tokenizer;
@@ -342,7 +342,7 @@ public final class EngineLoop implements AutoCloseable {
         for (int i = 0; i < b; i++) {
             Sequence seq = group.get(i);
             try {
-                seq.prefilledInBatch(out.lastLogits(), i * vocab, vocab, contextLength);
+                seq.prefilledInBatch(out.logits(), out.lastOffset(i, vocab), vocab, contextLength);
             } catch (RuntimeException e) {
                 seq.fail(new GenerationFailedException("Generation failed: " + e, e));
             }
@@ -367,7 +367,8 @@ public final class EngineLoop implements AutoCloseable {
             out = lm.forward(input, seq.cache());
             ForwardResult done = out;
             out = null; // the sequence owns the new cache from here on
-            seq.prefilled(input, done.cache(), done.lastLogits(), 0, lm.spec().vocabSize(), contextLength);
+            seq.prefilled(input, done.cache(), done.logits(), done.lastOffset(0, lm.spec().vocabSize()), lm.spec().vocabSize(),
+                    contextLength);
             metrics.step(EngineMetrics.Phase.PREFILL, 1, input.seqLen(), System.nanoTime() - t0);
         } catch (ModelRuntimeException e) {
             LOG.log(System.Logger.Level.ERROR, "prefill failed for a sequence of model '" + modelName + "'", e);

@@ -16,6 +16,13 @@ public interface EngineMetrics {
     /** One forward pass of {@code rows} sequences ({@code tokens} input tokens) took {@code nanos}. */
     default void step(Phase phase, int rows, int tokens, long nanos) {}
 
+    /**
+     * A speculative verify pass checked {@code proposed} (≥ 1) prompt-lookup tokens of one
+     * sequence and accepted {@code accepted} of them (vLLM's drafts / draft tokens / accepted
+     * tokens). {@code role} is the request's {@link GenerationRequest#role()}.
+     */
+    default void speculated(String role, int proposed, int accepted) {}
+
     /** A sequence was cancelled (client gone, timeout, shutdown). */
     default void cancelled() {}
 

@@ -95,6 +95,18 @@ public final class LoadedModel implements AutoCloseable {
         return engine.submit(new GenerationRequest(promptIds, params, listener), admission);
     }
 
+    /** A generation labelled with {@code role} in the engine's metrics, admitted as {@code admission} says. */
+    public GenerationHandle generate(int[] promptIds, SamplingParams params, String role,
+            Consumer<GenerationEvent> listener, Admission admission) {
+        return engine.submit(new GenerationRequest(promptIds, params, role, listener), admission);
+    }
+
+    /** As {@link #generate(int[], SamplingParams, Consumer)}, labelling the engine's metrics with {@code role}. */
+    public GenerationHandle generate(int[] promptIds, SamplingParams params, String role,
+            Consumer<GenerationEvent> listener) {
+        return engine.submit(new GenerationRequest(promptIds, params, role, listener));
+    }
+
     @Override
     public void close() {
         engine.close();

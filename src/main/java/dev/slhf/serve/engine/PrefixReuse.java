@@ -171,14 +171,14 @@ final class PrefixReuse {
      * KV yet) while row {@code row} of {@code batchCache} still holds them. Failed or cancelled
      * sequences are not kept. Never throws: losing an entry only costs a later prefill.
      */
-    void retire(Sequence seq, KvCache batchCache, int row) {
-        if (!cache.enabled() || !seq.completed()) {
+    void retire(Sequence seq, KvCache batchCache, int row, int[] positions) {
+        int n = seq.cachedLength();
+        if (!cache.enabled() || !seq.completed() || positions.length != n) {
             return;
         }
-        int n = seq.cachedLength();
         try {
             cache.offer(seq.cachedTokens(), n * bytesPerPosition,
-                    () -> lm.gather(List.of(batchCache), new int[] {row}, new int[] {n}, n));
+                    () -> lm.gatherPositions(List.of(batchCache), new int[] {row}, new int[][] {positions}, n));
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "keeping a finished sequence in the prefix cache failed: " + e);
         }

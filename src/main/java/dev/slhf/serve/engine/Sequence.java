@@ -30,6 +30,11 @@ final class Sequence {
     private final Tokenizer tokenizer;
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private final List<TokenLogprob> pendingLogprobs = new ArrayList<>();
+    /** Prompt then generated tokens, where prompt lookup searches. */
+    private int[] context;
+    private int contextUsed;
+    /** Created with the first proposal: the engine's k is not known before. */
+    private ProposalPacer pacer;
 
     private SequenceState state = SequenceState.WAITING;
     private FinishReason finishReason;
@@ -54,6 +59,12 @@ final class Sequence {
         this.stopStrings = new StopStringMatcher(request.params().stop());
         this.stopTokenIds = request.params().ignoreEos() ? Set.of() : stopTokenIds;
         this.maxTokens = maxTokens;
+        this.context = java.util.Arrays.copyOf(request.promptIds(), request.promptIds().length + 64);
+        this.contextUsed = request.promptIds().length;
+    }
+
+    String role() {
+        return request.role();
     }
 
     GenerationHandle handle() {
@@ -189,7 +200,39 @@ final class Sequence {
     void sampleNext(float[] logits, int offset, int vocab, int contextLength) {
         // The sampler edits the row in place (penalties), so logprobs need the raw row first.
         float[] raw = request.params().wantsLogprobs() ? java.util.Arrays.copyOfRange(logits, offset, offset + vocab) : null;
-        int token = sampler.sample(logits, offset, vocab);
+        append(sampler.sample(logits, offset, vocab), raw, contextLength);
+    }
+
+    /**
+     * The proposal for the next verify pass: at most as many tokens as the sequence may still
+     * generate after the one the pass adds anyway, and no position beyond the context.
+     */
+    int[] propose(PromptLookupProposer proposer, int contextLength) {
+        if (pacer == null) {
+            pacer = new ProposalPacer(proposer.maxTokens());
+        }
+        int allowance = pacer.allowance();
+        int limit = Math.min(allowance, Math.min(maxTokens - generated.size() - 1, contextLength - 1 - cachedLength()));
+        return limit <= 0 ? new int[0] : proposer.propose(context, contextUsed, promptLength(), limit);
+    }
+
+    /**
+     * Accepts what it can of {@code proposal} from a verify pass's logits (position j of this row
+     * at {@code offset + j * vocab}); see {@link SpeculativeVerifier}. Returns the number of
+     * proposed tokens accepted.
+     */
+    int verify(int[] proposal, float[] logits, int offset, int vocab, int contextLength) {
+        int accepted = SpeculativeVerifier.verify(sampler, proposal, logits, offset, vocab,
+                request.params().wantsLogprobs(), (token, raw) -> {
+                    append(token, raw, contextLength);
+                    return !finished();
+                });
+        pacer.outcome(proposal.length, accepted);
+        return accepted;
+    }
+
+    /** Adds one chosen token, then applies the stop and length rules. */
+    private void append(int token, float[] raw, int contextLength) {
         if (raw != null) {
             TokenLogprob lp = Logprobs.of(raw, token, request.params().topLogprobs(), tokenizer);
             logprobs.add(lp);
@@ -199,6 +242,10 @@ final class Sequence {
             firstTokenAt = System.nanoTime();
         }
         generated.add(token);
+        if (contextUsed == context.length) {
+            context = java.util.Arrays.copyOf(context, context.length * 2);
+        }
+        context[contextUsed++] = token;
         sampler.observe(token);
         lastToken = token;
         if (stopTokenIds.contains(token)) {

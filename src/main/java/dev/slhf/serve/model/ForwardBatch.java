@@ -8,8 +8,16 @@ package dev.slhf.serve.model;
  * @param inputIds       {@code batchSize * seqLen} token ids
  * @param attentionMask  {@code batchSize * (pastLength + seqLen)}, 1 for real tokens, 0 for pads
  * @param positionIds    {@code batchSize * seqLen}
+ * @param logitPositions how many trailing input positions of each row need logits: 1 for prefill
+ *                       and plain decoding, k + 1 for a speculative verify pass of k proposals
  */
-public record ForwardBatch(int batchSize, int seqLen, long[] inputIds, long[] attentionMask, long[] positionIds) {
+public record ForwardBatch(int batchSize, int seqLen, long[] inputIds, long[] attentionMask, long[] positionIds,
+        int logitPositions) {
+
+    /** A pass that needs the logits of each row's last position only. */
+    public ForwardBatch(int batchSize, int seqLen, long[] inputIds, long[] attentionMask, long[] positionIds) {
+        this(batchSize, seqLen, inputIds, attentionMask, positionIds, 1);
+    }
 
     public ForwardBatch {
         if (batchSize <= 0 || seqLen <= 0) {
@@ -20,6 +28,9 @@ public record ForwardBatch(int batchSize, int seqLen, long[] inputIds, long[] at
         }
         if (attentionMask.length % batchSize != 0 || attentionMask.length / batchSize < seqLen) {
             throw new IllegalArgumentException("attention_mask size does not match batch x (past + seq)");
+        }
+        if (logitPositions < 1 || logitPositions > seqLen) {
+            throw new IllegalArgumentException("logit positions must be in [1, seqLen], got " + logitPositions);
         }
     }
 

@@ -21,7 +21,7 @@ final class LocalRound {
 
     static CompletableFuture<Round> start(LoadedModel model, Role role, int index, int[] prompt, SamplingParams sampling,
             Consumer<String> deltas, Admission admission) {
-        GenerationHandle handle = model.generate(prompt, sampling, event -> {
+        GenerationHandle handle = model.generate(prompt, sampling, role.wireName(), event -> {
             if (event instanceof GenerationEvent.Delta d) {
                 deltas.accept(d.text());
             }

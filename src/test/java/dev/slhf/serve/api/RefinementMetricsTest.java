@@ -102,6 +102,24 @@ class RefinementMetricsTest {
         assertTrue(after.contains("slhf_prefix_cache_evictions_total{model=\"tiny\"}"));
     }
 
+    /** vLLM-style spec-decode series, by model and role, consistent with each other. */
+    @Test
+    void speculativeDecodingIsCountedByRole() {
+        String before = scrape();
+        refine("{\"prompt\":\"Repeat: one two three four five six\",\"rounds\":2,\"temperature\":0,"
+                + "\"max_tokens\":40}");
+        String after = scrape();
+        String labels = "{model=\"tiny\",role=\"follower\"}";
+        double drafts = delta(before, after, "slhf_spec_decode_num_drafts_total" + labels);
+        double draftTokens = delta(before, after, "slhf_spec_decode_num_draft_tokens_total" + labels);
+        double accepted = delta(before, after, "slhf_spec_decode_num_accepted_tokens_total" + labels);
+        assertTrue(drafts > 0 && accepted > 0, "follower rounds speculated: " + drafts + " drafts, " + accepted);
+        assertTrue(accepted <= draftTokens && draftTokens <= 8 * drafts, "at most k = 8 per draft, accepted among them");
+        assertEquals(drafts, delta(before, after, "slhf_spec_decode_acceptance_length_count" + labels));
+        assertEquals(accepted + drafts, delta(before, after, "slhf_spec_decode_acceptance_length_sum" + labels), 1e-9,
+                "acceptance length = accepted + 1 per draft");
+    }
+
     @Test
     void dashboardAndReadmeNameOnlyPublishedSeries() throws Exception {
         refine("{\"prompt\":\"hi\",\"rounds\":1,\"temperature\":0,\"max_tokens\":3}");

@@ -56,6 +56,10 @@ class PrefixCacheConfigTest {
                 return new MemorySize(BigInteger.valueOf(prefixCacheBytes));
             }
 
+            public int speculativeTokens() {
+                return dev.slhf.serve.engine.EngineSettings.DEFAULT_SPECULATIVE_TOKENS;
+            }
+
             public String device() {
                 return "cpu";
             }

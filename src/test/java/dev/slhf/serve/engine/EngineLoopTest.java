@@ -237,7 +237,9 @@ class EngineLoopTest {
 
     @Test
     void differentLengthsJoinAndLeaveWithoutDisturbingOthers() throws Exception {
-        EngineLoop e = engine(256, new EngineSettings(8, 16, 512));
+        // one token per pass, so that the pass count below measures plain decoding (speculation
+        // takes fewer passes for the same re-packs: SpeculativeEngineTest)
+        EngineLoop e = engine(256, new EngineSettings(8, 16, 512).withSpeculativeTokens(0));
         lm.stepDelayMillis = 1;
         List<GenerationHandle> hs = new ArrayList<>();
         List<int[]> prompts = List.of(new int[] {0}, new int[] {0, 1, 2}, new int[] {3, 3, 3, 3, 3, 3, 3},

@@ -20,6 +20,10 @@ final class FakeLm implements CausalLm {
     final AtomicInteger repacks = new AtomicInteger();
     final java.util.List<Integer> batchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
     final java.util.List<Integer> prefillBatchSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Width of every decode pass: 1, or 1 + the longest proposal of a speculative verify pass. */
+    final java.util.List<Integer> decodeWidths = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Called at the start of every forward pass (after counting it), e.g. to cancel in the middle of one. */
+    volatile Runnable onForward = () -> {};
     private final int vocab;
     private final IntUnaryOperator nextTokenAtPosition;
     volatile int failAtPosition = -1;
@@ -49,9 +53,13 @@ final class FakeLm implements CausalLm {
         }
         forwards.incrementAndGet();
         batchSizes.add(batch.batchSize());
-        if (batch.seqLen() > 1) {
+        boolean prompt = batch.seqLen() > 1 && batch.logitPositions() == 1; // not a speculative verify pass
+        if (prompt) {
             prefillBatchSizes.add(batch.batchSize());
+        } else {
+            decodeWidths.add(batch.seqLen());
         }
+        onForward.run();
         if (stepDelayMillis > 0) {
             try {
                 Thread.sleep(stepDelayMillis);
@@ -60,7 +68,7 @@ final class FakeLm implements CausalLm {
             }
         }
         int total = batch.totalLength();
-        if (poisonToken >= 0 && batch.seqLen() > 1) { // prompts only: decoding may produce the token itself
+        if (poisonToken >= 0 && prompt) { // prompts only: decoding may produce the token itself
             for (long id : batch.inputIds()) {
                 if (id == poisonToken) {
                     throw new ModelRuntimeException("injected failure on token " + poisonToken, new RuntimeException());
@@ -70,19 +78,23 @@ final class FakeLm implements CausalLm {
         if (failAtPosition >= 0 && batch.positionIds()[batch.positionIds().length - 1] + 1 > failAtPosition) {
             throw new ModelRuntimeException("injected failure", new RuntimeException());
         }
-        float[] logits = new float[batch.batchSize() * vocab];
+        int m = batch.logitPositions();
+        float[] logits = new float[batch.batchSize() * m * vocab];
         for (int b = 0; b < batch.batchSize(); b++) {
-            // a row's own length: its last position id + 1 (left padding does not count)
-            int rowLength = (int) batch.positionIds()[b * batch.seqLen() + batch.seqLen() - 1] + 1;
-            logits[b * vocab + nextTokenAtPosition.applyAsInt(rowLength)] = 10f;
+            for (int j = 0; j < m; j++) {
+                // a position's own length: its position id + 1 (left padding does not count)
+                int rowLength = (int) batch.positionIds()[b * batch.seqLen() + batch.seqLen() - m + j] + 1;
+                logits[(b * m + j) * vocab + nextTokenAtPosition.applyAsInt(rowLength)] = 10f;
+            }
         }
-        return new ForwardResult(logits, new Cache(batch.batchSize(), total));
+        return new ForwardResult(logits, m, new Cache(batch.batchSize(), total));
     }
 
     @Override
-    public KvCache gather(java.util.List<KvCache> sources, int[] rows, int[] keep, int length) {
-        for (int i = 0; i < keep.length; i++) {
-            if (keep[i] > sources.get(i).length() || keep[i] > length) {
+    public KvCache gatherPositions(java.util.List<KvCache> sources, int[] rows, int[][] positions, int length) {
+        for (int i = 0; i < positions.length; i++) {
+            int[] p = positions[i];
+            if (p.length > length || (p.length > 0 && p[p.length - 1] >= sources.get(i).length())) {
                 throw new IllegalArgumentException("keep beyond the source");
             }
         }

@@ -41,16 +41,21 @@ final class TrackingLm implements CausalLm {
     @Override
     public ForwardResult forward(ForwardBatch batch, KvCache past) {
         beforeForward.accept(batch);
-        if (batch.seqLen() > 1) {
+        if (batch.seqLen() > 1 && batch.logitPositions() == 1) { // a verify pass asks for k + 1 positions' logits
             prefillPositions.addAndGet(batch.batchSize() * batch.seqLen());
         }
         ForwardResult out = inner.forward(batch, unwrap(past));
-        return new ForwardResult(out.lastLogits(), new Tracked(out.cache()));
+        return new ForwardResult(out.logits(), out.positions(), new Tracked(out.cache()));
     }
 
     @Override
     public KvCache gather(List<KvCache> sources, int[] rows, int[] keep, int length) {
         return new Tracked(inner.gather(unwrap(sources), rows, keep, length));
+    }
+
+    @Override
+    public KvCache gatherPositions(List<KvCache> sources, int[] rows, int[][] positions, int length) {
+        return new Tracked(inner.gatherPositions(unwrap(sources), rows, positions, length));
     }
 
     @Override

@@ -33,8 +33,9 @@ import java.util.Set;
  * export. The only class family that touches {@code ai.onnxruntime}.
  *
  * <p>Logits are a pinned output: ORT writes them into a direct buffer this adapter owns and
- * reuses, so a step copies only the last position's row instead of the whole
- * {@code [batch, seq, vocab]} tensor. KV tensors are never copied on the decode path.
+ * reuses, so a step copies only the rows it was asked for (the last position, or the last k + 1
+ * of a speculative verify pass) instead of the whole {@code [batch, seq, vocab]} tensor. KV
+ * tensors are never copied on the decode path.
  */
 public final class OnnxCausalLm implements CausalLm {
 
@@ -163,10 +164,11 @@ public final class OnnxCausalLm implements CausalLm {
                 inputs.put(graph.pastValueNames().get(i), cache.value(i));
             }
             result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, pinnedLogits(b, s)));
-            float[] last = lastRows(b, s);
+            int m = batch.logitPositions();
+            float[] last = lastRows(b, s, m);
             KvCache next = presentCache(result, b, total);
             result = null; // ownership moved to the cache
-            return new ForwardResult(last, next);
+            return new ForwardResult(last, m, next);
         } catch (OrtException e) {
             throw new ModelRuntimeException("ONNX Runtime failed during a forward pass: " + e.getMessage(), e);
         } finally {
@@ -178,28 +180,19 @@ public final class OnnxCausalLm implements CausalLm {
     }
 
     @Override
-    public KvCache gather(List<KvCache> sources, int[] rows, int[] keep, int length) {
-        int[] start = new int[sources.size()];
-        for (int i = 0; i < start.length; i++) {
-            start[i] = sources.get(i).length() - keep[i]; // the last keep[i] positions
-        }
-        return copyRows(sources, rows, start, keep, length);
-    }
-
-    @Override
-    public KvCache gatherPrefixes(List<KvCache> sources, int[] rows, int[] keep, int length) {
-        return copyRows(sources, rows, new int[sources.size()], keep, length);
-    }
-
-    /**
-     * Output row i holds positions {@code [start[i], start[i] + keep[i])} of row {@code rows[i]}
-     * of its source, right-aligned in {@code length} positions; the rest stays zero (masked).
-     */
-    private KvCache copyRows(List<KvCache> sources, int[] rows, int[] start, int[] keep, int length) {
+    public KvCache gatherPositions(List<KvCache> sources, int[] rows, int[][] positions, int length) {
         int b = sources.size();
         int heads = spec.numKvHeads(), dim = spec.headDim();
         int elem = graph.kvType() == OnnxJavaType.FLOAT16 ? 2 : 4;
         int positionBytes = dim * elem;
+        for (int i = 0; i < b; i++) {
+            int[] p = positions[i];
+            // a source may be null where it gives no positions (a prefix-cache miss in a batched prefill)
+            if (p.length > length || (p.length > 0 && (p[0] < 0 || p[p.length - 1] >= sources.get(i).length()))) {
+                throw new IllegalArgumentException("cannot keep " + p.length + " positions of "
+                        + sources.get(i).length() + " in " + length);
+            }
+        }
         List<OnnxTensor> created = new ArrayList<>(2 * spec.numLayers());
         try {
             List<OnnxTensor> keys = new ArrayList<>(), values = new ArrayList<>();
@@ -210,24 +203,13 @@ public final class OnnxCausalLm implements CausalLm {
                     // One host copy per distinct source tensor, however many rows come from it.
                     Map<OnnxTensor, ByteBuffer> copies = new HashMap<>();
                     for (int i = 0; i < b; i++) {
-                        if (keep[i] == 0) {
+                        if (positions[i].length == 0) {
                             continue;
                         }
                         OnnxKvCache src = (OnnxKvCache) sources.get(i);
                         OnnxTensor t = kv == 0 ? src.key(layer) : src.value(layer);
-                        ByteBuffer in = copies.computeIfAbsent(t, OnnxTensor::getByteBuffer);
-                        int srcLength = src.length();
-                        if (keep[i] < 0 || start[i] < 0 || start[i] + keep[i] > srcLength || keep[i] > length
-                                || rows[i] < 0 || rows[i] >= src.batchSize()) {
-                            throw new IllegalArgumentException("cannot copy positions " + start[i] + ".."
-                                    + (start[i] + keep[i]) + " of row " + rows[i] + " of a " + src.batchSize() + "x"
-                                    + srcLength + " cache into " + length);
-                        }
-                        for (int h = 0; h < heads; h++) {
-                            int from = (((rows[i] * heads) + h) * srcLength + start[i]) * positionBytes;
-                            int to = (((i * heads) + h) * length + (length - keep[i])) * positionBytes;
-                            out.put(to, in, from, keep[i] * positionBytes);
-                        }
+                        copyRow(copies.computeIfAbsent(t, OnnxTensor::getByteBuffer), src.length(), rows[i],
+                                positions[i], out, i, length, heads, positionBytes);
                     }
                     OnnxTensor tensor = track(created, OnnxTensor.createTensor(env, out,
                             new long[] {b, heads, length, dim}, graph.kvType()));
@@ -242,6 +224,25 @@ public final class OnnxCausalLm implements CausalLm {
         } catch (RuntimeException e) {
             created.forEach(OnnxTensor::close);
             throw e;
+        }
+    }
+
+    /** Copies the kept positions of one source row, one bulk copy per contiguous run of them. */
+    private static void copyRow(ByteBuffer in, int srcLength, int srcRow, int[] keep, ByteBuffer out, int outRow,
+            int length, int heads, int positionBytes) {
+        int pad = length - keep.length;
+        for (int start = 0; start < keep.length; ) {
+            int end = start + 1;
+            while (end < keep.length && keep[end] == keep[end - 1] + 1) {
+                end++;
+            }
+            int run = end - start;
+            for (int h = 0; h < heads; h++) {
+                int from = ((srcRow * heads + h) * srcLength + keep[start]) * positionBytes;
+                int to = ((outRow * heads + h) * length + pad + start) * positionBytes;
+                out.put(to, in, from, run * positionBytes);
+            }
+            start = end;
         }
     }
 
@@ -292,22 +293,23 @@ public final class OnnxCausalLm implements CausalLm {
         return pinnedLogits;
     }
 
-    private float[] lastRows(int b, int s) {
+    /** Widens the last {@code m} positions of each row out of the pinned buffer; nothing else is read. */
+    private float[] lastRows(int b, int s, int m) {
         int v = spec.vocabSize();
-        float[] out = new float[b * v];
+        float[] out = new float[b * m * v];
         if (graph.logitsType() == OnnxJavaType.FLOAT16) {
             ShortBuffer half = logitsScratch.duplicate().order(ByteOrder.nativeOrder()).asShortBuffer();
             for (int row = 0; row < b; row++) {
-                int from = ((row * s) + s - 1) * v;
-                for (int j = 0; j < v; j++) {
-                    out[row * v + j] = Fp16Conversions.fp16ToFloat(half.get(from + j));
+                int from = ((row * s) + s - m) * v, to = row * m * v;
+                for (int j = 0; j < m * v; j++) {
+                    out[to + j] = Fp16Conversions.fp16ToFloat(half.get(from + j));
                 }
             }
         } else {
             FloatBuffer floats = logitsScratch.duplicate().order(ByteOrder.nativeOrder()).asFloatBuffer();
             for (int row = 0; row < b; row++) {
-                floats.position(((row * s) + s - 1) * v);
-                floats.get(out, row * v, v);
+                floats.position(((row * s) + s - m) * v);
+                floats.get(out, row * m * v, m * v);
             }
         }
         return out;
