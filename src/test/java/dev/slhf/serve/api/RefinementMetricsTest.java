@@ -99,7 +99,8 @@ class RefinementMetricsTest {
         assertTrue(hits >= leaderPrompt && hits < followerPrompt, "round 1 reused the leader's sequence: " + hits
                 + " of " + followerPrompt + " (leader prompt " + leaderPrompt + ")");
         assertTrue(value(after, "slhf_prefix_cache_bytes{model=\"tiny\"}") > 0, "finished sequences are held");
-        assertTrue(after.contains("slhf_prefix_cache_evictions_total{model=\"tiny\"}"));
+        assertTrue(Pattern.compile("^" + PrometheusText.seriesRegex("slhf_prefix_cache_evictions_total{model=\"tiny\"}") + " ",
+                Pattern.MULTILINE).matcher(after).find(), "the evictions counter is exported");
     }
 
     /** vLLM-style spec-decode series, by model and role, consistent with each other. */

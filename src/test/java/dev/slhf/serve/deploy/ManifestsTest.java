@@ -108,7 +108,7 @@ class ManifestsTest {
     /** The queue-depth HPA and the Prometheus Adapter rule name the gauge the app registers. */
     @Test
     void queueMetricIsTheOneTheAppExports() throws IOException {
-        String meters = Files.readString(Path.of("src/main/java/dev/slhf/serve/app/EngineMeters.java"));
+        String meters = Files.readString(Path.of("src/main/java/dev/slhf/serve/app/Metrics.java"));
         assertThat(meters).contains("\"slhf.num.requests.waiting\""); // Prometheus: slhf_num_requests_waiting
         JsonNode rules = MiniKustomize.YAML.readTree(K8S.resolve("components/hpa-queue/prometheus-adapter-values.yaml").toFile());
         assertThat(rules.at("/rules/custom/0/seriesQuery").asText()).startsWith("slhf_num_requests_waiting{");

@@ -33,18 +33,18 @@ final class ResponseEvents {
     synchronized String start() {
         Map<String, Object> part = Map.of("type", "output_text", "text", "", "annotations", List.of(), "logprobs",
                 List.of());
-        return event("response.created", Map.of("response", response.inProgress()))
+        return frame(event("response.created", Map.of("response", response.inProgress()))
                 + event("response.in_progress", Map.of("response", response.inProgress()))
                 + event("response.output_item.added", Map.of("output_index", 0,
                         "item", response.message("in_progress", null)))
                 + event("response.content_part.added", Map.of("item_id", response.messageId, "output_index", 0,
-                        "content_index", 0, "part", part));
+                        "content_index", 0, "part", part)));
     }
 
     synchronized String delta(String piece) {
         text.append(piece);
-        return event("response.output_text.delta", Map.of("item_id", response.messageId, "output_index", 0,
-                "content_index", 0, "delta", piece, "logprobs", List.of()));
+        return frame(event("response.output_text.delta", Map.of("item_id", response.messageId, "output_index", 0,
+                "content_index", 0, "delta", piece, "logprobs", List.of())));
     }
 
     /** The closing events; {@code finalText} is the streamed text (the pipeline's final round). */
@@ -52,13 +52,13 @@ final class ResponseEvents {
             List<RefineResponse.RoundDto> rounds) {
         ResponseObject done = response.finished(finalText, finishReason, inputTokens, outputTokens, rounds);
         ResponseObject.OutputMessage item = done.output().get(0);
-        return event("response.output_text.done", Map.of("item_id", response.messageId, "output_index", 0,
+        return frame(event("response.output_text.done", Map.of("item_id", response.messageId, "output_index", 0,
                         "content_index", 0, "text", finalText, "logprobs", List.of()))
                 + event("response.content_part.done", Map.of("item_id", response.messageId, "output_index", 0,
                         "content_index", 0, "part", item.content().get(0)))
                 + event("response.output_item.done", Map.of("output_index", 0, "item", item))
                 + event(done.status().equals("incomplete") ? "response.incomplete" : "response.completed",
-                        Map.of("response", done));
+                        Map.of("response", done)));
     }
 
     synchronized String text() {
@@ -73,7 +73,7 @@ final class ResponseEvents {
         data.put("code", e.code() != null ? e.code() : e.type());
         data.put("message", e.message());
         data.put("param", e.param());
-        return "event: error\ndata: " + bodies.write(data) + "\n\n";
+        return frame("event: error\ndata: " + bodies.write(data) + "\n\n");
     }
 
     private String event(String type, Map<String, Object> fields) {
@@ -82,5 +82,10 @@ final class ResponseEvents {
         data.put("sequence_number", sequence++);
         data.putAll(fields);
         return "event: " + type + "\ndata: " + bodies.write(data) + "\n\n";
+    }
+
+    /** Events of one frame; the SSE writer adds the last newline of the final blank line itself. */
+    private static String frame(String events) {
+        return events.substring(0, events.length() - 1);
     }
 }
