@@ -5,6 +5,7 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import dev.slhf.serve.app.SlhfConfig;
@@ -81,8 +82,11 @@ public class BodyLimit {
         }
         boolean chunked = length == null
                 && "chunked".equalsIgnoreCase(request.getHeader(HttpHeaderNames.TRANSFER_ENCODING));
+        // HTTP/2 (h2c, which Java's HttpClient asks for by default) is not pre-read: RESTEasy pauses the
+        // request when it starts, and an HTTP/2 request refuses a pause once its body has ended (500
+        // "Request has already been read"). HTTP/2's own flow control bounds what a stream may hold.
         if ((declared <= 0 && !chunked) || request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD
-                || request.isEnded()) {
+                || request.isEnded() || request.version() == HttpVersion.HTTP_2) {
             ctx.next();
             return;
         }

@@ -107,7 +107,7 @@ public final class RefinementBenchmark {
     static EngineSettings settings(boolean on) {
         EngineSettings s = new EngineSettings(16, 256, 512);
         s = s.withSpeculativeTokens(on ? EngineSettings.DEFAULT_SPECULATIVE_TOKENS : 0);
-        // LEAD: wire issue 12a's prefix cache here: s = s.withPrefixCacheBytes(on ? <its default> : 0);
+        s = s.withPrefixCacheBytes(on ? EngineSettings.DEFAULT_PREFIX_CACHE_BYTES : 0);
         return s;
     }
 

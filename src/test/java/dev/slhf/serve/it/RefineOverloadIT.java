@@ -48,7 +48,7 @@ class RefineOverloadIT {
                                             + "\"refinement_rounds\":2,\"max_tokens\":12,\"temperature\":0,\"stream\":true}"
                                     : "{\"prompt\":\"Sort: 3 1 2 " + client + "\",\"rounds\":3,\"max_tokens\":12,"
                                             + "\"temperature\":0.7,\"seed\":" + r + ",\"stream\":true}";
-                            for (int attempt = 0; attempt < 200; attempt++) {
+                            for (int attempt = 0; attempt < 2000; attempt++) {
                                 HttpResponse<String> resp = Loopback.post(server, path, body, Duration.ofSeconds(120));
                                 if (resp.statusCode() == 429) {
                                     refused.incrementAndGet();
@@ -56,7 +56,8 @@ class RefineOverloadIT {
                                             || !resp.body().contains("\"code\":\"server_overloaded\"")) {
                                         failures.add("429 without Retry-After or OpenAI body: " + resp.body());
                                     }
-                                    continue; // retry at once: keep the queue full
+                                    Thread.sleep(5); // retry almost at once: keep the queue full
+                                    continue;
                                 }
                                 String text = resp.body();
                                 boolean finished = pipeline ? text.contains("\"refinement\":[") && text.endsWith("data: [DONE]\n\n")
