@@ -1,20 +1,17 @@
 package dev.slhf.serve.model.template;
 
 import com.hubspot.jinjava.objects.SafeString;
-import java.beans.FeatureDescriptor;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
 
 /**
  * Answers {@code x[a:b:c]} (rewritten by {@link PySlices}) for lists and strings, as Python does: a new
  * list, or the string of the selected code points. Anything else cannot be sliced in a chat
  * template context (jinja2 would raise a TypeError), so it fails.
  */
-final class PySliceResolver extends ELResolver {
+final class PySliceResolver extends ReadOnlyResolver {
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes,
@@ -57,29 +54,6 @@ final class PySliceResolver extends ELResolver {
 
     @Override
     public Object getValue(ELContext context, Object base, Object property) {
-        return null;
-    }
-
-    @Override
-    public Class<?> getType(ELContext context, Object base, Object property) {
-        return null;
-    }
-
-    @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-    @Override
-    public boolean isReadOnly(ELContext context, Object base, Object property) {
-        return true;
-    }
-
-    @Override
-    public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-        return null;
-    }
-
-    @Override
-    public Class<?> getCommonPropertyType(ELContext context, Object base) {
         return null;
     }
 }

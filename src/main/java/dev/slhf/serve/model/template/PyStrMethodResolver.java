@@ -1,15 +1,12 @@
 package dev.slhf.serve.model.template;
 
 import com.hubspot.jinjava.objects.SafeString;
-import java.beans.FeatureDescriptor;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.List;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import jinjava.javax.el.ELContext;
-import jinjava.javax.el.ELResolver;
 
 /**
  * Answers Python {@code str} method calls ({@code content.strip()}, {@code role.startswith('x')})
@@ -19,7 +16,7 @@ import jinjava.javax.el.ELResolver;
  * and answers every method call on a string: a str method not implemented here fails instead of
  * silently running the Java method of the same name.
  */
-final class PyStrMethodResolver extends ELResolver {
+final class PyStrMethodResolver extends ReadOnlyResolver {
 
     @Override
     public Object invoke(ELContext context, Object base, Object method, Class<?>[] paramTypes,
@@ -146,30 +143,5 @@ final class PyStrMethodResolver extends ELResolver {
         }
         int at = s.offsetByCodePoints(0, (int) i);
         return new String(Character.toChars(s.codePointAt(at)));
-    }
-
-    // The remaining ELResolver operations are writes and introspection, left to Jinjava.
-
-    @Override
-    public Class<?> getType(ELContext context, Object base, Object property) {
-        return null;
-    }
-
-    @Override
-    public void setValue(ELContext context, Object base, Object property, Object value) {}
-
-    @Override
-    public boolean isReadOnly(ELContext context, Object base, Object property) {
-        return true;
-    }
-
-    @Override
-    public Iterator<FeatureDescriptor> getFeatureDescriptors(ELContext context, Object base) {
-        return null;
-    }
-
-    @Override
-    public Class<?> getCommonPropertyType(ELContext context, Object base) {
-        return null;
     }
 }
