@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -58,6 +59,7 @@ final class ManifestChecks {
             "v1/ConfigMap", ConfigMap.class,
             "v1/Service", Service.class,
             "v1/PersistentVolumeClaim", PersistentVolumeClaim.class,
+            "v1/ServiceAccount", ServiceAccount.class,
             "apps/v1/Deployment", Deployment.class,
             "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
@@ -80,6 +82,7 @@ final class ManifestChecks {
     static List<String> check(List<ObjectNode> docs, AppFacts app) {
         ManifestChecks c = new ManifestChecks(app);
         c.run(docs);
+        new InferenceGatewayChecks(app, c.typed, c.problems::add).run();
         return c.problems;
     }
 
@@ -103,6 +106,11 @@ final class ManifestChecks {
                 typed.put(id, doc);
                 continue;
             }
+            if (InferenceGatewayChecks.SHAPES.containsKey(key)) { // CRDs and RBAC: no fabric8 model on the classpath
+                InferenceGatewayChecks.SHAPES.get(key).check(id, doc, problems::add);
+                typed.put(id, doc);
+                continue;
+            }
             Class<? extends HasMetadata> type = TYPES.get(key);
             if (type == null) {
                 problem("%s: no schema for apiVersion/kind %s", id, key);
@@ -119,7 +127,7 @@ final class ManifestChecks {
         for (Object o : typed.values()) {
             if (o instanceof Deployment d) {
                 checkDeployment(d);
-            } else if (o instanceof Service s) {
+            } else if (o instanceof Service s && name(s).equals(SERVER)) {
                 checkSelects("Service/" + name(s), s.getSpec().getSelector(), "selector");
             } else if (o instanceof PodDisruptionBudget pdb) {
                 checkSelects("PodDisruptionBudget/" + name(pdb), pdb.getSpec().getSelector());
@@ -139,7 +147,7 @@ final class ManifestChecks {
                         .map(m -> m.getPods().getMetric().getName())
                         .filter(n -> !n.equals("slhf_num_requests_waiting"))
                         .forEach(n -> problem("HorizontalPodAutoscaler/%s: pods metric %s is not one the app exports", name(hpa), n));
-            } else if (o instanceof JsonNode sm) {
+            } else if (o instanceof JsonNode sm && sm.path("kind").asText().equals("ServiceMonitor")) {
                 checkServiceMonitor("ServiceMonitor/" + sm.path("metadata").path("name").asText(), sm);
             }
         }
@@ -207,8 +215,12 @@ final class ManifestChecks {
 
     // ---------------------------------------------------------------- workload
 
+    /** The server's Deployment (and Service); other Deployments (the EPP) are checked by their own rules. */
+    static final String SERVER = "slhf-serve";
+
     private Map<String, String> podLabels() {
-        return typed.values().stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
+        return typed.values().stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .filter(d -> name(d).equals(SERVER)).findFirst()
                 .map(d -> d.getSpec().getTemplate().getMetadata().getLabels()).orElse(Map.of());
     }
 
@@ -262,6 +274,9 @@ final class ManifestChecks {
             if (c.getImage() == null || c.getImage().isBlank() || !c.getImage().contains(":")) {
                 problem("%s: container %s: image '%s' has no tag (set one in the overlay's images:)", id, c.getName(), c.getImage());
             }
+        }
+        if (!name(d).equals(SERVER)) {
+            return;
         }
         Container server = pod.getContainers().stream().filter(c -> c.getName().equals("slhf-serve")).findFirst().orElse(null);
         if (server == null) {

@@ -35,12 +35,13 @@ class ManifestsTest {
 
     static final Path K8S = Path.of("k8s");
     /** Every kustomization a user applies. */
-    static final List<String> TARGETS = List.of("overlays/cpu", "overlays/gpu", "examples/models-from-image");
+    static final List<String> TARGETS = List.of("overlays/cpu", "overlays/gpu", "examples/models-from-image",
+            "examples/inference-gateway");
 
     static final AppFacts APP = AppFacts.load();
 
     @ParameterizedTest
-    @ValueSource(strings = {"overlays/cpu", "overlays/gpu", "examples/models-from-image"})
+    @ValueSource(strings = {"overlays/cpu", "overlays/gpu", "examples/models-from-image", "examples/inference-gateway"})
     void overlayRendersToValidManifestsThatMatchTheApp(String target) {
         List<ObjectNode> docs = MiniKustomize.render(K8S.resolve(target));
         assertThat(kinds(docs)).contains("ConfigMap/slhf-serve-config", "ConfigMap/slhf-serve-dashboard",
@@ -82,6 +83,62 @@ class ManifestsTest {
         assertThat(d.at("/spec/template/spec/volumes/0/name").asText()).isEqualTo("models");
         assertThat(d.at("/spec/template/spec/volumes/0/emptyDir").isObject()).isTrue();
         assertThat(d.at("/spec/template/spec/initContainers/0/image").asText()).isEqualTo("registry.example.com/slhf-models:policy-v1");
+    }
+
+    @Test
+    void inferenceGatewayPoolsTheServerPodsBehindAnEndpointPickerReadingOurSeries() {
+        List<ObjectNode> docs = MiniKustomize.render(K8S.resolve("examples/inference-gateway"));
+        assertThat(kinds(docs)).contains("InferencePool/slhf-serve", "HTTPRoute/slhf-serve", "Deployment/slhf-serve-epp",
+                "Service/slhf-serve-epp", "ServiceAccount/slhf-serve-epp", "Role/slhf-serve-epp", "RoleBinding/slhf-serve-epp",
+                "ConfigMap/slhf-serve-epp");
+        JsonNode pool = find(docs, "InferencePool/slhf-serve");
+        assertThat(pool.path("apiVersion").asText()).isEqualTo("inference.networking.k8s.io/v1");
+        assertThat(pool.at("/spec/targetPorts/0/number").asInt()).isEqualTo(APP.httpPort());
+        assertThat(container(docs).path("env").toString()).contains("{\"name\":\"SLHF_METRICS_VLLM_NAMES\",\"value\":\"true\"}");
+        // the flags name series of the metric catalogue: the ones MeterSeries publishes with vllm-names=true
+        List<String> args = MiniKustomize.YAML.convertValue(find(docs, "Deployment/slhf-serve-epp")
+                .at("/spec/template/spec/containers/0/args"), List.class);
+        assertThat(args).contains("--model-server-metrics-path=" + APP.metricsPath(),
+                "--total-queued-requests-metric=vllm:num_requests_waiting",
+                "--kv-cache-usage-percentage-metric=vllm:kv_cache_usage_perc");
+        assertThat(dev.slhf.serve.app.Metrics.WAITING.vllm()).contains("vllm:num_requests_waiting");
+        assertThat(dev.slhf.serve.app.Metrics.KV_CACHE_USAGE.vllm()).contains("vllm:kv_cache_usage_perc");
+    }
+
+    @Test
+    void aBrokenInferenceGatewayIsRejected() {
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "InferencePool/slhf-serve").at("/spec/targetPorts/0")).put("number", 8080)))
+                .anyMatch(s -> s.contains("target port 8080 is not the server's container port 'http'"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "InferencePool/slhf-serve").at("/spec/selector/matchLabels"))
+                .put("app.kubernetes.io/component", "epp"))).anyMatch(s -> s.contains("does not select the server pods"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "InferencePool/slhf-serve").at("/spec")).remove("endpointPickerRef")))
+                .anyMatch(s -> s.contains("missing required field spec.endpointPickerRef"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "InferencePool/slhf-serve").at("/spec")).put("targetPortNumber", 8000)))
+                .anyMatch(s -> s.contains("unknown field targetPortNumber at spec"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "InferencePool/slhf-serve").at("/spec/endpointPickerRef/port")).put("number", 9003)))
+                .anyMatch(s -> s.contains("endpointPickerRef port 9003 is not a port of Service slhf-serve-epp"));
+        assertThat(gatewayBroken(d -> eppArg(d, "--total-queued-requests-metric=vllm:num_requests_waiting",
+                "--total-queued-requests-metric=vllm:num_requests_queued")))
+                .anyMatch(s -> s.contains("vllm:num_requests_queued is not a series the app publishes"));
+        assertThat(gatewayBroken(d -> eppArg(d, "--kv-cache-usage-percentage-metric=vllm:kv_cache_usage_perc",
+                "--kv-cache-usage-percentage-metric=vllm:num_requests_running")))
+                .anyMatch(s -> s.contains("--kv-cache-usage-percentage-metric vllm:num_requests_running"));
+        assertThat(gatewayBroken(d -> eppArg(d, "--model-server-metrics-path=/q/metrics", "--model-server-metrics-path=/stats")))
+                .anyMatch(s -> s.contains("--model-server-metrics-path /stats"));
+        assertThat(gatewayBroken(d -> eppArg(d, "--lora-info-metric=", "--v=2")))
+                .anyMatch(s -> s.contains("--lora-info-metric must be set to \"\""));
+        assertThat(gatewayBroken(d -> eppArg(d, "--pool-name=slhf-serve", "--pool-name=slhf")))
+                .anyMatch(s -> s.contains("--pool-name slhf is not the InferencePool slhf-serve"));
+        assertThat(gatewayBroken(d -> container(d).withArray("env").removeIf(e -> e.path("name").asText().equals("SLHF_METRICS_VLLM_NAMES"))))
+                .anyMatch(s -> s.contains("slhf.metrics.vllm-names is not true"));
+        assertThat(gatewayBroken(d -> ((ArrayNode) find(d, "Role/slhf-serve-epp").withArray("rules")).remove(2)))
+                .anyMatch(s -> s.contains("may not get/list/watch pods"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "HTTPRoute/slhf-serve").at("/spec/rules/0/backendRefs/0")).put("name", "other")))
+                .anyMatch(s -> s.contains("backendRef InferencePool other does not exist"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "HTTPRoute/slhf-serve").at("/spec/rules/0/timeouts")).put("request", "5 min")))
+                .anyMatch(s -> s.contains("not a duration"));
+        assertThat(gatewayBroken(d -> ((ObjectNode) find(d, "Service/slhf-serve-epp").at("/spec/ports/0")).put("targetPort", "grcp")))
+                .anyMatch(s -> s.contains("targetPort grcp is not a port of the endpoint picker container"));
     }
 
     /** The images and the Deployment agree: port, user, working dir (config mount), writable /tmp. */
@@ -246,6 +303,25 @@ class ManifestsTest {
         assertThat(ManifestChecks.check(docs, APP)).isEmpty();
         edit.accept(docs);
         return ManifestChecks.check(docs, APP);
+    }
+
+    /** The problems the checks find in the inference-gateway example after {@code edit}. */
+    private static List<String> gatewayBroken(Consumer<List<ObjectNode>> edit) {
+        List<ObjectNode> docs = MiniKustomize.render(K8S.resolve("examples/inference-gateway"));
+        assertThat(ManifestChecks.check(docs, APP)).isEmpty();
+        edit.accept(docs);
+        return ManifestChecks.check(docs, APP);
+    }
+
+    private static void eppArg(List<ObjectNode> docs, String from, String to) {
+        ArrayNode args = (ArrayNode) find(docs, "Deployment/slhf-serve-epp").at("/spec/template/spec/containers/0/args");
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).asText().equals(from)) {
+                args.set(i, args.textNode(to));
+                return;
+            }
+        }
+        throw new AssertionError("no EPP arg " + from);
     }
 
     private static ObjectNode deployment(List<ObjectNode> docs) {
