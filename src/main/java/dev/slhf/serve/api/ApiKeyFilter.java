@@ -9,7 +9,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * {@code Authorization: Bearer <key>} as OpenAI clients send it, checked on the Vert.x router ahead
  * of every route, so no endpoint can be forgotten; paths in {@code slhf.public-paths} (health,
- * metrics) stay open for probes and Prometheus. A refusal is a 401 in the OpenAI error shape.
+ * metrics) stay open for probes and Prometheus, and so do the playground's static files (see
+ * {@link PlaygroundFiles}). A refusal is a 401 in the OpenAI error shape.
  */
 @ApplicationScoped
 public class ApiKeyFilter {
@@ -32,7 +33,8 @@ public class ApiKeyFilter {
     }
 
     private void check(RoutingContext ctx) {
-        if (keys.isPublic(ctx.normalizedPath())) {
+        if (keys.isPublic(ctx.normalizedPath())
+                || PlaygroundFiles.isPageRead(ctx.request().method().name(), relativePath(ctx))) {
             ctx.next();
             return;
         }
@@ -51,5 +53,16 @@ public class ApiKeyFilter {
                         + " auth (Authorization: Bearer YOUR_KEY).", "invalid_request_error", null, "missing_api_key")
                 : ApiError.of("Incorrect API key provided.", "invalid_request_error", null, "invalid_api_key");
         errors.send(ctx, 401, body, "WWW-Authenticate", "Bearer");
+    }
+
+    /** The path below quarkus.http.root-path, where one is set (the router is then mounted there). */
+    private static String relativePath(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        String mount = ctx.mountPoint();
+        if (mount != null && !mount.isEmpty() && !mount.equals("/") && path.startsWith(mount)) {
+            String rest = path.substring(mount.endsWith("/") ? mount.length() - 1 : mount.length());
+            return rest.isEmpty() ? "/" : rest;
+        }
+        return path;
     }
 }

@@ -12,7 +12,11 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
-/** {@code GET /v1/models}: the loaded models, then the refinement pipeline id; {@code /v1/models/{id}}: one of them. */
+/**
+ * {@code GET /v1/models}: the loaded models, then the upstream leaders ({@code owned_by: "upstream"}, no
+ * context length: they can lead a refinement, so a client such as the playground must be able to offer
+ * them), then the refinement pipeline id; {@code /v1/models/{id}}: one loaded model or the pipeline id.
+ */
 @Path("/v1/models")
 public class ModelsResource {
 
@@ -25,10 +29,11 @@ public class ModelsResource {
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "listModels", summary = "The loaded models, then the pipeline id")
+    @Operation(operationId = "listModels", summary = "The loaded models, the upstream leaders, then the pipeline id")
     public ModelList list() {
         List<ModelList.ModelCard> cards = new ArrayList<>();
         pipelines.models().registry().all().forEach(m -> cards.add(card(m)));
+        pipelines.upstreamNames().forEach(n -> cards.add(new ModelList.ModelCard(n, "model", startedAt, "upstream", null)));
         cards.add(pipelineCard());
         return new ModelList("list", cards);
     }

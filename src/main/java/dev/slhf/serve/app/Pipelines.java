@@ -38,6 +38,11 @@ public class Pipelines {
     }
 
     /** The model id under which OpenAI clients reach the default pipeline. */
+    /** Names of the upstream (foreign) leaders: they can lead a refinement but are not loaded here. */
+    public java.util.Set<String> upstreamNames() {
+        return upstreams.names();
+    }
+
     public String id() {
         return models.config().refine().pipelineId();
     }

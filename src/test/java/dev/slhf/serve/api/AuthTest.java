@@ -87,4 +87,15 @@ class AuthTest {
         given().get("/version").then().statusCode(200);
         given().get("/v1/models/tiny").then().statusCode(401);
     }
+
+    @Test
+    void thePlaygroundPageLoadsWithoutAKeyButItsApiCallsNeedOne() {
+        given().get("/").then().statusCode(200).contentType(ContentType.HTML);
+        given().get("/index.html").then().statusCode(200);
+        given().get("/playground/app.js").then().statusCode(200);
+        // only reads of the page's files are open: anything else under it is still checked
+        given().post("/playground/app.js").then().statusCode(401);
+        given().get("/playground/../v1/models").then().statusCode(401);
+        given().get("/v1/models").then().statusCode(401);
+    }
 }

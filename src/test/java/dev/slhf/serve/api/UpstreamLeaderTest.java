@@ -137,6 +137,18 @@ class UpstreamLeaderTest {
     }
 
     @Test
+    void upstreamLeadersAreListedByModelsSoClientsCanOfferThem() {
+        JsonPath models = given().get("/v1/models").then().statusCode(200).extract().jsonPath();
+        java.util.List<String> ids = models.getList("data.id");
+        // loaded models first, the pipeline id last, the upstreams (in configuration order) between
+        assertEquals("tiny", ids.get(0));
+        assertEquals("slhf", ids.get(ids.size() - 1));
+        assertEquals(java.util.Set.of("remote", "broken", "slow", "down"), java.util.Set.copyOf(ids.subList(1, ids.size() - 1)));
+        assertEquals(java.util.List.of("slhf-serve", "upstream", "upstream", "upstream", "upstream", "slhf-serve"),
+                models.getList("data.owned_by"));
+    }
+
+    @Test
     void upstreamErrorIs502AndNoFollowerRuns() {
         String before = RefinementMetricsTest.scrape();
         refine("{\"prompt\":\"hi\",\"leader\":\"broken\",\"rounds\":2}", 502);

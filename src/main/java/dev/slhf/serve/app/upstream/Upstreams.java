@@ -18,6 +18,11 @@ public class Upstreams {
                 .ifPresent(u -> leaders.put(name, UpstreamLeader.create(name, u, meters))));
     }
 
+    /** The configured names, in configuration order (listed by {@code GET /v1/models} as leaders). */
+    public java.util.Set<String> names() {
+        return java.util.Collections.unmodifiableSet(leaders.keySet());
+    }
+
     public Optional<UpstreamLeader> get(String name) {
         return Optional.ofNullable(leaders.get(name));
     }
