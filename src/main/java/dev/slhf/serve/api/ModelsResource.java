@@ -11,9 +11,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** {@code GET /v1/models}: the loaded models, then the refinement pipeline id; {@code /v1/models/{id}}: one of them. */
 @Path("/v1/models")
+@Tag(name = "models")
 public class ModelsResource {
 
     private final Pipelines pipelines;
