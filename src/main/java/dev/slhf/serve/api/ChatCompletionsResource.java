@@ -3,6 +3,7 @@ package dev.slhf.serve.api;
 import dev.slhf.serve.api.openai.ChatCompletionChunk;
 import dev.slhf.serve.api.openai.ChatCompletionRequest;
 import dev.slhf.serve.api.openai.ChatCompletionResponse;
+import dev.slhf.serve.api.openai.ChatCompletionStreamEvent;
 import dev.slhf.serve.api.openai.ChatLogprobs;
 import dev.slhf.serve.api.openai.Choices;
 import dev.slhf.serve.api.openai.PipelineChoice;
@@ -36,6 +37,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /**
@@ -43,6 +45,7 @@ import org.jboss.resteasy.reactive.RestMulti;
  * on the pipeline id, a refinement whose last round is the message.
  */
 @Path("/v1/chat/completions")
+@Tag(name = "chat")
 public class ChatCompletionsResource {
 
     private static final String OBJECT = "chat.completion";
@@ -64,13 +67,13 @@ public class ChatCompletionsResource {
     @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "OpenAI chat completion on a model, or a refinement on the pipeline id")
+    @Operation(operationId = "createChatCompletion", summary = "OpenAI chat completion on a model, or a refinement on the pipeline id")
     @APIResponse(responseCode = "200", description = "chat.completion, or with stream:true a text/event-stream of"
             + " chat.completion.chunk objects ending with data: [DONE]", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON,
                         schema = @Schema(implementation = ChatCompletionResponse.class)),
                 @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
-                        schema = @Schema(implementation = ChatCompletionChunk.class)) })
+                        schema = @Schema(implementation = ChatCompletionStreamEvent.class)) })
     public RestMulti<TextChunk> create(ChatCompletionRequest request) {
         if (request == null) {
             throw new InvalidRequestException(null, "request body is required");

@@ -5,6 +5,7 @@ import dev.slhf.serve.api.openai.CompletionRequest;
 import dev.slhf.serve.api.openai.CompletionResponse;
 import dev.slhf.serve.api.openai.PipelineChoice;
 import dev.slhf.serve.api.openai.StreamOptions;
+import dev.slhf.serve.api.openai.TextCompletionStreamEvent;
 import dev.slhf.serve.api.openai.Usage;
 import dev.slhf.serve.api.refine.RefineResponse;
 import dev.slhf.serve.app.Pipelines;
@@ -31,10 +32,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /** OpenAI's text completions: the raw prompt continued, no chat template. */
 @Path("/v1/completions")
+@Tag(name = "completions")
 public class CompletionsResource {
 
     private static final String OBJECT = "text_completion";
@@ -55,12 +58,13 @@ public class CompletionsResource {
     @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "OpenAI text completion on a model, or a refinement on the pipeline id")
+    @Operation(operationId = "createCompletion", summary = "OpenAI text completion on a model, or a refinement on the pipeline id")
     @APIResponse(responseCode = "200", description = "text_completion, or with stream:true a text/event-stream of"
             + " text_completion chunks ending with data: [DONE]", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON,
                         schema = @Schema(implementation = CompletionResponse.class)),
-                @Content(mediaType = MediaType.SERVER_SENT_EVENTS) })
+                @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                        schema = @Schema(implementation = TextCompletionStreamEvent.class)) })
     public RestMulti<TextChunk> create(CompletionRequest request) {
         if (request == null) {
             throw new InvalidRequestException(null, "request body is required");

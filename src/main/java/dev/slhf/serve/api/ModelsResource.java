@@ -11,6 +11,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /v1/models}: the loaded models, then the upstream leaders ({@code owned_by: "upstream"}, no
@@ -18,6 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * them), then the refinement pipeline id; {@code /v1/models/{id}}: one loaded model or the pipeline id.
  */
 @Path("/v1/models")
+@Tag(name = "models")
 public class ModelsResource {
 
     private final Pipelines pipelines;

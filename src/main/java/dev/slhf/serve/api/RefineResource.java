@@ -2,6 +2,7 @@ package dev.slhf.serve.api;
 
 import dev.slhf.serve.api.refine.RefineRequestBody;
 import dev.slhf.serve.api.refine.RefineResponse;
+import dev.slhf.serve.api.refine.RefineStreamEvent;
 import dev.slhf.serve.api.refine.RefineStreams;
 import dev.slhf.serve.app.Pipelines;
 import dev.slhf.serve.app.ServingMeters;
@@ -21,10 +22,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /** {@code POST /v1/refine}: leader draft (or the caller's), then follower rounds; every round returned. */
 @Path("/v1/refine")
+@Tag(name = "refine")
 public class RefineResource {
 
     private final Pipelines pipelines;
@@ -43,11 +46,12 @@ public class RefineResource {
     @Blocking // templating and tokenizing a prompt of up to max-body-size takes seconds: not on the event loop
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Refine: round 0 by the leader (or a draft), then N follower rounds; all rounds returned")
+    @Operation(operationId = "createRefinement", summary = "Refine: round 0 by the leader (or a draft), then N follower rounds; all rounds returned")
     @APIResponse(responseCode = "200", description = "The refinement, or with stream:true a text/event-stream of"
             + " round.start, delta, round.end, done (or error) events", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RefineResponse.class)),
-                @Content(mediaType = MediaType.SERVER_SENT_EVENTS) })
+                @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                        schema = @Schema(implementation = RefineStreamEvent.class)) })
     public RestMulti<TextChunk> refine(RefineRequestBody body) {
         if (body == null) {
             throw new InvalidRequestException(null, "request body is required");

@@ -9,6 +9,10 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The unversioned endpoints vLLM and llama.cpp users script against: {@code /health} (200 with an
@@ -17,6 +21,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * {@code /q/health/*}, which carry the details; {@code /metrics} is {@link MetricsAlias}.
  */
 @Path("/")
+@Tag(name = "server")
 public class ServerStatusResource {
 
     private final ServingState state;
@@ -30,7 +35,10 @@ public class ServerStatusResource {
 
     @GET
     @Path("health")
-    @Operation(operationId = "health", summary = "200 when every model is loaded and warmed up and the server is not draining")
+    @Operation(operationId = "getHealth", summary = "200 when every model is loaded and warmed up and the server is not draining")
+    @APIResponse(responseCode = "200", description = "Serving; the body is empty, as vLLM answers")
+    @APIResponse(responseCode = "503", description = "Warming up, draining, or an engine has stopped (code not_ready)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ApiError.class)))
     public Response health() {
         String why = !state.enginesAlive() ? "an engine has stopped"
                 : state.draining() ? "the server is shutting down"
@@ -46,7 +54,7 @@ public class ServerStatusResource {
     @GET
     @Path("version")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(operationId = "version", summary = "The server's version, from the build")
+    @Operation(operationId = "getVersion", summary = "The server's version, from the build")
     public Map<String, String> version() {
         return Map.of("version", version);
     }

@@ -6,7 +6,9 @@ import dev.slhf.serve.api.RequestFields;
 import dev.slhf.serve.engine.InvalidRequestException;
 import dev.slhf.serve.engine.SamplingParams;
 import java.util.List;
+import dev.slhf.serve.api.openapi.StringOrList;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -16,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * are declared here only to be refused with a 400 when set ({@link UnsupportedFields}); fields
  * outside OpenAI's and vLLM's sets are ignored, as both of them ignore them.
  */
-@Schema(description = "OpenAI chat completion request")
+@Schema(name = "ChatCompletionRequest", description = "OpenAI chat completion request")
 public record ChatCompletionRequest(
         @Schema(description = "A loaded model (plain generation) or the pipeline id (refinement)", required = true)
         String model,
@@ -29,7 +31,7 @@ public record ChatCompletionRequest(
         @Schema(description = "vLLM extra", defaultValue = "0") Double minP,
         @Schema(description = "vLLM extra", defaultValue = "1.0") Double repetitionPenalty,
         @Schema(description = "Choice i uses seed + i") Long seed,
-        @Schema(description = "A stop string or an array of them") JsonNode stop,
+        @Schema(implementation = StringOrList.class) JsonNode stop,
         @Schema(description = "Choices, each a separate generation; at most slhf.limits.max-n (16)", defaultValue = "1") Integer n,
         @Schema(defaultValue = "false") Boolean stream,
         StreamOptions streamOptions,
@@ -46,21 +48,26 @@ public record ChatCompletionRequest(
         Double presencePenalty,
         @Schema(description = "Token id (as a string) -> bias in -100..100 added to its logit")
         Map<String, Double> logitBias,
-        @Schema(description = "Only {\"type\":\"text\"}; structured output is not supported yet (400)")
+        @Schema(description = "Only {\"type\":\"text\"}; structured output is not supported yet (400)", implementation = Map.class)
         JsonNode responseFormat,
-        @Schema(description = "Only absent or []: tool calls are not supported yet (400)") JsonNode tools,
-        @Schema(description = "Only \"none\": tool calls are not supported yet (400)") JsonNode toolChoice,
+        @Schema(description = "Only absent or []: tool calls are not supported yet (400)", type = SchemaType.ARRAY,
+                implementation = Map.class) JsonNode tools,
+        @Schema(description = "Only \"none\": tool calls are not supported yet (400)", implementation = String.class)
+        JsonNode toolChoice,
         @Schema(description = "No effect: there are no tools") Boolean parallelToolCalls,
-        @Schema(description = "Legacy tools: refused (400)") JsonNode functions,
-        @Schema(description = "Legacy tool_choice: only \"none\"") JsonNode functionCall,
+        @Schema(description = "Legacy tools: refused (400)", type = SchemaType.ARRAY, implementation = Map.class)
+        JsonNode functions,
+        @Schema(description = "Legacy tool_choice: only \"none\"", implementation = String.class) JsonNode functionCall,
         @Schema(description = "Only false: nothing is stored (400)") Boolean store,
-        @Schema(description = "Only with store, which is refused (400)") JsonNode metadata,
-        @Schema(description = "Only [\"text\"]") JsonNode modalities,
-        @Schema(description = "Refused (400): no audio output") JsonNode audio,
-        @Schema(description = "Refused (400): predicted outputs are not supported") JsonNode prediction,
-        @Schema(description = "Refused (400): the served models do not reason") JsonNode reasoningEffort,
-        @Schema(description = "Refused (400): no web search") JsonNode webSearchOptions,
-        @Schema(description = "\"auto\" or \"default\": there is one tier") String serviceTier) {
+        @Schema(description = "Only with store, which is refused (400)", implementation = Map.class) JsonNode metadata,
+        @Schema(description = "Only [\"text\"]", implementation = StringOrList.Strings.class) JsonNode modalities,
+        @Schema(description = "Refused (400): no audio output", implementation = Map.class) JsonNode audio,
+        @Schema(description = "Refused (400): predicted outputs are not supported", implementation = Map.class)
+        JsonNode prediction,
+        @Schema(description = "Refused (400): the served models do not reason", implementation = String.class)
+        JsonNode reasoningEffort,
+        @Schema(description = "Refused (400): no web search", implementation = Map.class) JsonNode webSearchOptions,
+        @Schema(description = "There is one tier", enumeration = {"auto", "default"}) String serviceTier) {
 
     /** Refuses the fields set to something this server does not implement. */
     public void checkSupported() {

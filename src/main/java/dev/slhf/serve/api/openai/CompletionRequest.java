@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.slhf.serve.api.RequestFields;
 import dev.slhf.serve.engine.InvalidRequestException;
 import dev.slhf.serve.engine.SamplingParams;
+import dev.slhf.serve.api.openapi.StringOrList;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -12,11 +13,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * to the model without a chat template. {@code suffix} and {@code best_of} are refused unless
  * they mean "off"; fields outside OpenAI's and vLLM's sets are ignored, as both of them ignore them.
  */
-@Schema(description = "OpenAI text completion request")
+@Schema(name = "CompletionRequest", description = "OpenAI text completion request")
 public record CompletionRequest(
         @Schema(description = "A loaded model, or the pipeline id (the prompt becomes one user turn)", required = true)
         String model,
-        @Schema(description = "A string, or an array holding one string", required = true) JsonNode prompt,
+        @Schema(required = true, implementation = StringOrList.class) JsonNode prompt, // an array: of one string
         @Schema(defaultValue = "16") Integer maxTokens,
         @Schema(defaultValue = "1.0") Double temperature,
         @Schema(defaultValue = "1.0") Double topP,
@@ -24,7 +25,7 @@ public record CompletionRequest(
         @Schema(defaultValue = "0") Double minP,
         @Schema(defaultValue = "1.0") Double repetitionPenalty,
         Long seed,
-        JsonNode stop,
+        @Schema(implementation = StringOrList.class) JsonNode stop,
         @Schema(defaultValue = "1") Integer n,
         @Schema(defaultValue = "false") Boolean stream,
         StreamOptions streamOptions,

@@ -6,18 +6,25 @@ import dev.slhf.serve.engine.TokenLogprob;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The {@code text_completion} object; streamed chunks have the same shape with the text so far
  * and no usage until the usage chunk.
  */
-public record CompletionResponse(String id, String object, long created, String model, List<Choice> choices,
+@Schema(name = "TextCompletion", description = "A text completion; streamed chunks have the same shape")
+public record CompletionResponse(String id, @Schema(enumeration = "text_completion") String object, long created,
+        String model, List<Choice> choices,
+        @Schema(description = "Absent from streamed chunks but the usage chunk")
         @JsonInclude(JsonInclude.Include.NON_ABSENT) Usage usage,
+        @Schema(description = "Pipeline id only: every round")
         @JsonInclude(JsonInclude.Include.NON_NULL) List<RefineResponse.RoundDto> refinement) {
 
-    public record Choice(String text, int index, Logprobs logprobs, String finishReason) {}
+    @Schema(name = "TextCompletionChoice")
+    public record Choice(String text, int index, Logprobs logprobs, @Schema(description = "stop: a stop token or stop string; length: max_tokens or the context end. The other OpenAI values can only come from an upstream leader.", enumeration = {"stop", "length", "tool_calls", "content_filter", "function_call"}) String finishReason) {}
 
     /** The legacy completions logprobs layout: parallel arrays, one entry per token. */
+    @Schema(name = "TextCompletionLogprobs")
     public record Logprobs(List<String> tokens, List<Double> tokenLogprobs, List<Map<String, Double>> topLogprobs,
             List<Integer> textOffset) {
 

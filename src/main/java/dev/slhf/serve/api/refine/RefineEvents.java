@@ -5,6 +5,7 @@ import dev.slhf.serve.api.StreamBridge;
 import dev.slhf.serve.refine.RefinementListener;
 import dev.slhf.serve.refine.Role;
 import dev.slhf.serve.refine.Round;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The Server-Sent Events of a streamed refinement, in order per round: {@code round.start},
@@ -13,8 +14,10 @@ import dev.slhf.serve.refine.Round;
  */
 final class RefineEvents implements RefinementListener {
 
-    record RoundStart(int round, String role, String model) {}
+    @Schema(name = "RefinementRoundStart", description = "data of event: round.start")
+    record RoundStart(int round, @Schema(enumeration = {"leader", "draft", "follower"}) String role, String model) {}
 
+    @Schema(name = "RefinementDelta", description = "data of event: delta; a round's deltas concatenate to its text")
     record Delta(int round, String text) {}
 
     private final StreamBridge.Sink<String> sink;

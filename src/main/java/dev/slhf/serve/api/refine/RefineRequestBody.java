@@ -9,6 +9,7 @@ import dev.slhf.serve.model.template.ChatMessage;
 import dev.slhf.serve.refine.FollowerPrompt;
 import dev.slhf.serve.refine.RefinementRequest;
 import java.util.List;
+import dev.slhf.serve.api.openapi.StringOrList;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * {@code draft} to refine instead of asking the leader, {@code rounds} of follower refinement and
  * the usual sampling fields, applied identically to every round.
  */
-@Schema(description = "A refinement: leader draft (or the caller's), then follower rounds")
+@Schema(name = "RefineRequest", description = "A refinement: leader draft (or the caller's), then follower rounds")
 public record RefineRequestBody(
         @Schema(description = "The prompt as one user turn; send this or messages") String prompt,
         @Schema(description = "The conversation x; send this or prompt") List<MessageDto> messages,
@@ -36,7 +37,7 @@ public record RefineRequestBody(
         @Schema(defaultValue = "0") Double minP,
         @Schema(defaultValue = "1.0") Double repetitionPenalty,
         Long seed,
-        @Schema(description = "A stop string or an array of them") JsonNode stop,
+        @Schema(implementation = StringOrList.class) JsonNode stop,
         @Schema(description = "Server-Sent Events: round.start, delta, round.end, done, error", defaultValue = "false")
         Boolean stream,
         @Schema(description = "Keep generating up to max_tokens past end-of-sequence, every round", defaultValue = "false")

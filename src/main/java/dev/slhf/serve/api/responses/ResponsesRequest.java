@@ -8,7 +8,9 @@ import dev.slhf.serve.engine.SamplingParams;
 import dev.slhf.serve.model.template.ChatMessage;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
@@ -18,11 +20,11 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  * Responses API offers beyond text generation (tools, stored conversations, reasoning, files,
  * images, structured output) is declared here only to be refused with a 400 naming it.
  */
-@Schema(description = "OpenAI Responses API request (text only)")
+@Schema(name = "ResponseRequest", description = "OpenAI Responses API request (text only)")
 public record ResponsesRequest(
         @Schema(description = "A loaded model, or the pipeline id (the final round is the output)", required = true)
         String model,
-        @Schema(description = "A string, or an array of message items", required = true) JsonNode input,
+        @Schema(required = true, implementation = ResponseSchemas.Input.class) JsonNode input,
         @Schema(description = "A system turn placed before the input") String instructions,
         @Schema(description = "Upper bound on generated tokens (per round for the pipeline id)") Integer maxOutputTokens,
         @Schema(defaultValue = "1.0") Double temperature,
@@ -30,22 +32,25 @@ public record ResponsesRequest(
         @Schema(defaultValue = "false") Boolean stream,
         @Schema(description = "End-user id for the caller's own records; does not change the output") String user,
         @Schema(description = "Pipeline id only: follower rounds") Integer refinementRounds,
-        @Schema(description = "Only absent or []: tool calls are not supported yet") JsonNode tools,
-        @Schema(description = "Only \"none\"") JsonNode toolChoice,
+        @Schema(description = "Only absent or []: tool calls are not supported yet", type = SchemaType.ARRAY,
+                implementation = Map.class) JsonNode tools,
+        @Schema(description = "Only \"none\"", implementation = String.class) JsonNode toolChoice,
         @Schema(description = "No effect: there are no tools") Boolean parallelToolCalls,
         @Schema(description = "Refused: responses are not stored") String previousResponseId,
-        @Schema(description = "Refused: conversations are not stored") JsonNode conversation,
+        @Schema(description = "Refused: conversations are not stored", implementation = String.class)
+        JsonNode conversation,
         @Schema(description = "Only false: responses are not stored") Boolean store,
-        @Schema(description = "Only with store, which is refused") JsonNode metadata,
-        @Schema(description = "Refused: the served models do not reason") JsonNode reasoning,
-        @Schema(description = "Only {\"format\":{\"type\":\"text\"}}") JsonNode text,
-        @Schema(description = "Refused when non-empty: no extra output data") JsonNode include,
+        @Schema(description = "Only with store, which is refused", implementation = Map.class) JsonNode metadata,
+        @Schema(description = "Refused: the served models do not reason", implementation = Map.class) JsonNode reasoning,
+        @Schema(description = "Only {\"format\":{\"type\":\"text\"}}", implementation = Map.class) JsonNode text,
+        @Schema(description = "Refused when non-empty: no extra output data", type = SchemaType.ARRAY,
+                implementation = String.class) JsonNode include,
         @Schema(description = "Only false") Boolean background,
-        @Schema(description = "Refused: no stored prompt templates") JsonNode prompt,
+        @Schema(description = "Refused: no stored prompt templates", implementation = Map.class) JsonNode prompt,
         @Schema(description = "Refused: no log-probabilities on this endpoint") Integer topLogprobs,
         @Schema(description = "Only \"disabled\": an over-long input is a 400") String truncation,
         @Schema(description = "Refused: there are no tools") Integer maxToolCalls,
-        @Schema(description = "\"auto\" or \"default\": there is one tier") String serviceTier) {
+        @Schema(description = "There is one tier", enumeration = {"auto", "default"}) String serviceTier) {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant");
 

@@ -32,6 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestMulti;
 
 /**
@@ -39,6 +40,7 @@ import org.jboss.resteasy.reactive.RestMulti;
  * pipeline id whose final round is the output (every round under {@code refinement}).
  */
 @Path("/v1/responses")
+@Tag(name = "responses")
 public class ResponsesResource {
 
     private final Pipelines pipelines;
@@ -61,7 +63,8 @@ public class ResponsesResource {
     @APIResponse(responseCode = "200", description = "a response object, or with stream:true a text/event-stream of"
             + " response.* events", content = {
                 @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ResponseObject.class)),
-                @Content(mediaType = MediaType.SERVER_SENT_EVENTS) })
+                @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+                        schema = @Schema(implementation = ResponseSchemas.StreamEvent.class)) })
     public RestMulti<TextChunk> create(ResponsesRequest request) {
         if (request == null) {
             throw new InvalidRequestException(null, "request body is required");

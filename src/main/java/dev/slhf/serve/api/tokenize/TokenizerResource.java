@@ -16,6 +16,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Lets users see exactly what a model is fed: {@code POST /tokenize} and {@code POST /detokenize}
@@ -29,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  * without the tokenizer's post-processor tokens: the default shows what the server really sends.
  */
 @Path("/")
+@Tag(name = "tokenizer")
 public class TokenizerResource {
 
     /** The paths served here; BodyLimit applies its chunked-body check to them too. */
@@ -52,8 +57,10 @@ public class TokenizerResource {
     @Blocking // a prompt of up to max-body-size takes a while to template and tokenize
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Token ids of a prompt or of a chat rendered with the model's template (vLLM's /tokenize)")
-    public Tokenized tokenize(JsonNode body) {
+    @Operation(operationId = "tokenize",
+            summary = "Token ids of a prompt or of a chat rendered with the model's template (vLLM's /tokenize)")
+    public Tokenized tokenize(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TokenizerBodies.Tokenize.class))) JsonNode body) {
         TokenizerRequest request = new TokenizerRequest(body, TOKENIZE_FIELDS, json);
         LoadedModel model = model(request);
         boolean chat = request.has("messages");
@@ -78,8 +85,9 @@ public class TokenizerResource {
     @Path("detokenize")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Text of token ids (vLLM's /detokenize)")
-    public Prompt detokenize(JsonNode body) {
+    @Operation(operationId = "detokenize", summary = "Text of token ids (vLLM's /detokenize)")
+    public Prompt detokenize(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TokenizerBodies.Detokenize.class))) JsonNode body) {
         TokenizerRequest request = new TokenizerRequest(body, DETOKENIZE_FIELDS, json);
         LoadedModel model = model(request);
         int[] ids = request.tokenIds(model.spec().vocabSize());
@@ -91,8 +99,10 @@ public class TokenizerResource {
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The prompt text a chat renders to with the model's template (llama.cpp's /apply-template)")
-    public Prompt applyTemplate(JsonNode body) {
+    @Operation(operationId = "applyTemplate",
+            summary = "The prompt text a chat renders to with the model's template (llama.cpp's /apply-template)")
+    public Prompt applyTemplate(@RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = TokenizerBodies.ApplyTemplate.class))) JsonNode body) {
         TokenizerRequest request = new TokenizerRequest(body, APPLY_TEMPLATE_FIELDS, json);
         LoadedModel model = model(request);
         if (!request.has("messages")) {
