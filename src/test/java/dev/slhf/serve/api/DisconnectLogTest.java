@@ -19,7 +19,8 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the console shows when streaming clients hang up: exactly one WARN line per disconnect,
+ * What the console shows when streaming clients hang up: exactly one WARN line per disconnect (as
+ * many as the server counted in {@code slhf_request_seconds{outcome="disconnected"}}),
  * without a stack trace, and no ERROR. A handler on the root logger sees every record; the ones
  * counted are those the console's filter (client-disconnects, {@link DisconnectLogFilter}) lets
  * through, i.e. what an operator would read.
@@ -75,8 +76,15 @@ class DisconnectLogTest {
         return socket;
     }
 
+    /** Requests the server saw end in a disconnect (the same end handler writes the WARN line). */
+    private static double disconnects() {
+        return RefinementMetricsTest.value(RefinementMetricsTest.scrape(),
+                "slhf_request_seconds_count{endpoint=\"/v1/refine\",outcome=\"disconnected\"}");
+    }
+
     @Test
     void oneWarnLinePerDisconnectAndNoStackTrace() throws Exception {
+        double before = disconnects();
         Captured captured = new Captured();
         Logger root = Logger.getLogger("");
         root.addHandler(captured);
@@ -90,7 +98,7 @@ class DisconnectLogTest {
                 socket.setSoLinger(true, 0);
                 socket.close();
             }
-            for (int i = 0; i < 300 && captured.disconnectWarnings() < STREAMS; i++) {
+            for (int i = 0; i < 50 && captured.disconnectWarnings() < STREAMS; i++) {
                 Thread.sleep(100);
             }
             // the generations are cancelled at the next engine step; let any late framework record arrive too
@@ -101,7 +109,10 @@ class DisconnectLogTest {
         } finally {
             root.removeHandler(captured);
         }
-        assertThat(captured.disconnectWarnings()).as("WARN lines: %s", messages(captured)).isEqualTo(STREAMS);
+        // a stream the tiny model finished before its reset arrived is no disconnect; every other one is
+        long disconnected = Math.round(disconnects() - before);
+        assertThat(disconnected).as("streams the server saw cut").isBetween(1L, (long) STREAMS);
+        assertThat(captured.disconnectWarnings()).as("WARN lines: %s", messages(captured)).isEqualTo(disconnected);
         assertThat(captured.records).as("no ERROR: %s", messages(captured))
                 .noneMatch(r -> r.getLevel().intValue() >= Level.SEVERE.intValue());
         assertThat(captured.records).as("no stack trace").noneMatch(r -> r.getThrown() != null
