@@ -51,6 +51,10 @@ public final class DisconnectLogFilter implements Filter {
         }
         String m = message.toLowerCase(Locale.ROOT);
         return m.contains("connection reset") || m.contains("broken pipe") || m.contains("connection was closed")
-                || m.contains("closed channel") || m.contains("connection closed");
+                || m.contains("closed channel") || m.contains("connection closed")
+                // Netty, on a write to a reset connection: "Failed to mark a promise as failure because it
+                // has failed already: DefaultChannelPromise(failure: ...ClosedChannelException)", a WARN with
+                // a stack trace per disconnect
+                || (m.contains("failed already") && m.contains("closedchannelexception"));
     }
 }

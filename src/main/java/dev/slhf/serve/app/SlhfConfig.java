@@ -186,6 +186,20 @@ public interface SlhfConfig {
          */
         @WithName("max-buffered-bytes")
         Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes();
+
+        /**
+         * Bytes of request headers (names and values) a request may send; beyond it 431 with an OpenAI
+         * error body. Kept under Netty's own bound ({@code quarkus.http.limits.max-header-size}), which
+         * answers a bodiless 431 that no handler of ours can reach.
+         */
+        @WithName("max-header-size")
+        @WithDefault("20K")
+        io.quarkus.runtime.configuration.MemorySize maxHeaderSize();
+
+        /** Characters of a request's URI (path and query); beyond it 414, as for the headers above. */
+        @WithName("max-uri-length")
+        @WithDefault("4096")
+        int maxUriLength();
     }
 
     interface Refine {

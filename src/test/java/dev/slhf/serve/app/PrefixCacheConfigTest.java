@@ -106,6 +106,14 @@ class PrefixCacheConfigTest {
         public java.util.Optional<io.quarkus.runtime.configuration.MemorySize> maxBufferedBytes() {
             return java.util.Optional.empty();
         }
+
+        public io.quarkus.runtime.configuration.MemorySize maxHeaderSize() {
+            return new io.quarkus.runtime.configuration.MemorySize(java.math.BigInteger.valueOf(20L << 10));
+        }
+
+        public int maxUriLength() {
+            return 4096;
+        }
     };
 
     /** Runs a prompt, then a prompt extending it by its own answer; returns the tokens reused. */
