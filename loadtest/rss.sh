@@ -12,21 +12,16 @@
 # non-2xx answers. Needs only bash, curl and a JRE.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PORT=${PORT:-18090}
+source loadtest/lib/server.sh
+PORT=$(free_port "${PORT:-18090}")
 DURATION=${DURATION:-60}
 CLIENTS=${CLIENTS:-8}
 JVM_FLAGS=${JVM_FLAGS:-}
-JAR=target/quarkus-app/quarkus-run.jar
 work=$(mktemp -d)
 # shellcheck disable=SC2086
-java $JVM_FLAGS -Dquarkus.http.port="$PORT" -jar "$JAR" >"$work/server.log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 300); do
-  curl -sf "localhost:$PORT/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$work/server.log"; exit 1; }
-  sleep 1
-done
+start_server rss "$work/server.log" "$PORT" $JVM_FLAGS
+pid=$SERVER_PID
+trap 'stop_server; rm -rf "$work"' EXIT INT TERM
 rss() { awk -v k="$1:" '$1 == k {print $2}' "/proc/$pid/status"; }
 start_rss=$(rss VmRSS)
 end=$((SECONDS + DURATION))

@@ -23,48 +23,11 @@ if [[ "${SMOKE_STREAMING:-0}" == "1" ]]; then
   SCENARIOS=refine,chat,refine-stream,chat-stream
 fi
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-PORT=${PORT:-8000}
-if port_in_use "$PORT"; then
-  for p in $(shuf -i 20000-45000 -n 100); do
-    if ! port_in_use "$p"; then PORT=$p; break; fi
-  done
-fi
-
-JAR=target/quarkus-app/quarkus-run.jar
-if [[ ! -f "$JAR" ]]; then
-  echo "smoke: $JAR missing, packaging the server"
-  ./mvnw -B -ntp -q -DskipTests package
-fi
-
-mkdir -p loadtest/target
+source loadtest/lib/server.sh
+PORT=$(free_port "${PORT:-8000}")
+ensure_jar smoke
 LOG=loadtest/target/smoke-server.log
-SERVER_PID=
-stop_server() {
-  if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    for _ in $(seq 1 30); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-}
-trap stop_server EXIT INT TERM
-
-# From the repository root, with no model configured: the demo models under models/demo.
-echo "smoke: starting the server on port $PORT (log: $LOG)"
-java -Dquarkus.http.port="$PORT" -jar "$JAR" >"$LOG" 2>&1 &
-SERVER_PID=$!
-
-BASE=http://127.0.0.1:$PORT
-deadline=$((SECONDS + READY_TIMEOUT))
-until [[ "$(curl -s -o /dev/null -w '%{http_code}' "$BASE/v1/models" || true)" == "200" ]]; do
-  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "smoke: the server exited before it was ready:"; tail -n 40 "$LOG"; exit 1
-  fi
-  if (( SECONDS > deadline )); then
-    echo "smoke: the server was not ready after ${READY_TIMEOUT}s:"; tail -n 40 "$LOG"; exit 1
-  fi
-  sleep 1
-done
+start_server smoke "$LOG" "$PORT"
 # The first listed model (a loaded model; the refinement pipeline id, where there is one, comes last).
 MODEL=$(curl -s "$BASE/v1/models" | grep -o '"id" *: *"[^"]*"' | head -n1 | sed 's/.*"\([^"]*\)"$/\1/')
 MODEL=${MODEL:-slhf-tiny}

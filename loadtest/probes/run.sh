@@ -6,16 +6,11 @@
 # Prints one line per probe (see Probes.java) and whether the server is still alive at the end.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PORT=${PORT:-18091}
-log=$(mktemp)
-java -Xmx256m -XX:+ExitOnOutOfMemoryError -Dquarkus.http.port="$PORT" -jar target/quarkus-app/quarkus-run.jar >"$log" 2>&1 &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 300); do
-  curl -sf "localhost:$PORT/q/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$pid" 2>/dev/null || { cat "$log"; exit 1; }
-  sleep 1
-done
+source loadtest/lib/server.sh
+PORT=$(free_port "${PORT:-18091}")
+log=loadtest/target/probes-server.log
+start_server probes "$log" "$PORT" -Xmx256m -XX:+ExitOnOutOfMemoryError
+pid=$SERVER_PID
 java loadtest/probes/Probes.java "localhost:$PORT" slhf-tiny "$@"
 if kill -0 "$pid" 2>/dev/null; then echo "server alive, RSS $(awk '$1 == "VmRSS:" {print int($2 / 1024)}' /proc/$pid/status) MiB"; else echo "server DIED"; fi
 echo "ERROR lines in the server log: $(grep -c ' ERROR ' "$log" || true); stack traces: $(grep -c '^\s*at ' "$log" || true)"
