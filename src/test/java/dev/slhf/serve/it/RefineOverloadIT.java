@@ -79,6 +79,10 @@ class RefineOverloadIT {
             } finally {
                 pool.shutdownNow();
             }
+            if (!failures.isEmpty()) {
+                String log = Loopback.output(server);
+                System.out.println("RefineOverloadIT: server log tail:\n" + log.substring(Math.max(0, log.length() - 6000)));
+            }
             assertThat(failures).as("accepted requests that did not finish").isEmpty();
             assertThat(refused.get()).as("the load was over capacity").isPositive();
             int served = done.values().stream().mapToInt(AtomicInteger::get).sum();
