@@ -7,6 +7,7 @@ import dev.slhf.serve.refine.DraftSource;
 import dev.slhf.serve.refine.LocalLeader;
 import dev.slhf.serve.refine.RefinementPipeline;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Set;
 
 /**
  * Builds the refinement pipeline a request names: leader and follower default to
@@ -37,12 +38,12 @@ public class Pipelines {
         return new RefinementPipeline(source, followerModel);
     }
 
-    /** The model id under which OpenAI clients reach the default pipeline. */
     /** Names of the upstream (foreign) leaders: they can lead a refinement but are not loaded here. */
-    public java.util.Set<String> upstreamNames() {
+    public Set<String> upstreamNames() {
         return upstreams.names();
     }
 
+    /** The model id under which OpenAI clients reach the default pipeline. */
     public String id() {
         return models.config().refine().pipelineId();
     }

@@ -3,9 +3,11 @@ package dev.slhf.serve.app.upstream;
 import dev.slhf.serve.app.ServingMeters;
 import dev.slhf.serve.app.SlhfConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** The configured foreign leaders ({@code slhf.models.<name>.upstream.*}), one REST client each. */
 @ApplicationScoped
@@ -19,8 +21,8 @@ public class Upstreams {
     }
 
     /** The configured names, in configuration order (listed by {@code GET /v1/models} as leaders). */
-    public java.util.Set<String> names() {
-        return java.util.Collections.unmodifiableSet(leaders.keySet());
+    public Set<String> names() {
+        return Collections.unmodifiableSet(leaders.keySet());
     }
 
     public Optional<UpstreamLeader> get(String name) {
