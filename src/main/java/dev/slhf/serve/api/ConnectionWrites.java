@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * The connection is closed (which cancels the generation through the stream's cancellation, and
  * counts as a disconnect) when waiting text passes the per-connection bound or the shared
  * budget, or has waited with no write progress for {@code slhf.limits.write-timeout}. Stream
- * pieces reach the writer on a worker thread ({@code emitOn}), so serialising and writing never
+ * pieces reach the writer on a worker thread ({@link WorkerHop}), so serialising and writing never
  * run on an engine thread.
  */
 final class ConnectionWrites {
@@ -90,7 +90,7 @@ final class ConnectionWrites {
             producer = subscription;
             emitter.onTermination(subscription::cancel);
         }, BackPressureStrategy.BUFFER)
-                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .plug(m -> WorkerHop.to(Infrastructure.getDefaultWorkerPool(), m))
                 .onItem().invoke(item -> delivered(item.length()));
     }
 

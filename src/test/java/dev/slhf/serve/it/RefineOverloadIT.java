@@ -63,7 +63,8 @@ class RefineOverloadIT {
                                 boolean finished = pipeline ? text.contains("\"refinement\":[") && text.endsWith("data: [DONE]\n\n")
                                         : text.contains("event: done\n") && !text.contains("event: error\n");
                                 if (resp.statusCode() != 200 || !finished || text.contains("server_overloaded")) {
-                                    failures.add(path + " " + resp.statusCode() + ": "
+                                    failures.add(path + " " + resp.statusCode() + " " + resp.headers().map()
+                                            + " after " + attempt + " refusals: "
                                             + text.substring(Math.max(0, text.length() - 400)));
                                 }
                                 done.computeIfAbsent(path, k -> new AtomicInteger()).incrementAndGet();
