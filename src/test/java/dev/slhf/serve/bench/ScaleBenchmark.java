@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>./mvnw -q test-compile exec:java -Dexec.mainClass=dev.slhf.serve.bench.ScaleBenchmark \
  *     -Dexec.args="--tokens 48 --reps 3"</pre>
+ * ({@code --only ttft} or {@code --only decode} runs one table.)
  */
 public final class ScaleBenchmark {
 
@@ -39,6 +40,7 @@ public final class ScaleBenchmark {
         int threads = DecodeBenchmark.intArg(args, "--threads", Runtime.getRuntime().availableProcessors());
         int tokens = DecodeBenchmark.intArg(args, "--tokens", 48);
         int reps = DecodeBenchmark.intArg(args, "--reps", 3);
+        String only = stringArg(args, "--only", "all"); // ttft, decode or all
         if (!Files.isDirectory(plain)) {
             System.out.println(plain + " is missing: run models/make-bench-model.sh qwen2.5-0.5b first");
             return;
@@ -46,12 +48,14 @@ public final class ScaleBenchmark {
         EngineSettings settings = new EngineSettings(8, 64, 512, 0, 0, 0, 0);
         System.out.printf("%s, %d intra-op threads, prefill chunks of 512, median of %d%n%n", plain, threads, reps);
 
-        System.out.println("| prompt tokens | TTFT plain s | TTFT num_logits_to_keep s | keep / plain |");
-        System.out.println("|---|---|---|---|");
         try (LoadedModel a = ModelLoader.load("plain", plain, new OnnxOptions(threads, 1), settings);
                 LoadedModel b = Files.isDirectory(keep)
                         ? ModelLoader.load("keep", keep, new OnnxOptions(threads, 1), settings) : null) {
-            for (int n : new int[] {128, 1024, 3000}) {
+            if (!only.equals("decode")) {
+                System.out.println("| prompt tokens | TTFT plain s | TTFT num_logits_to_keep s | keep / plain |");
+                System.out.println("|---|---|---|---|");
+            }
+            for (int n : only.equals("decode") ? new int[0] : new int[] {128, 1024, 3000}) {
                 double tp = median(reps, r -> ttft(a, prompt(n, r)));
                 double tk = b == null ? Double.NaN : median(reps, r -> ttft(b, prompt(n, r)));
                 System.out.printf("| %d | %.2f | %.2f | %.2f |%n", n, tp, tk, tk / tp);
@@ -60,7 +64,7 @@ public final class ScaleBenchmark {
             LoadedModel decoder = b != null ? b : a;
             System.out.println("| streams | greedy tok/s | T 0.9, top_k 50 tok/s | sampled / greedy |");
             System.out.println("|---|---|---|---|");
-            for (int streams : new int[] {1, 8}) {
+            for (int streams : only.equals("ttft") ? new int[0] : new int[] {1, 8}) {
                 double g = median(reps, r -> tokensPerSecond(decoder, streams, tokens, null, r));
                 double s = median(reps, r -> tokensPerSecond(decoder, streams, tokens, 7L, r));
                 System.out.printf("| %d | %.1f | %.1f | %.2f |%n", streams, g, s, s / g);
