@@ -1,8 +1,13 @@
 #!/bin/sh
 # Regenerates the committed test fixtures under src/test/resources/fixture/:
-#   tiny-qwen/, tiny-qwen-fp16/, tiny-qwen-nopos/ (model.onnx + HF config/tokenizer files) and golden.json.
+#   tiny-qwen/, tiny-qwen-fp16/, tiny-qwen-nopos/ (model.onnx + HF config/tokenizer files) and golden.json,
+#   then tiny-qwen-keep/: tiny-qwen with a num_logits_to_keep input (models/tools/add_logits_to_keep.py).
 # Deps (Debian, no PyPI): apt-get install -y python3-torch python3-onnx libopenblas0-pthread python3-regex
 # Deterministic: rerunning reproduces the same files.
 set -eu
 cd "$(dirname "$0")/.."
-exec /usr/bin/python3 models/tools/make_test_model.py --preset fixtures --out src/test/resources/fixture "$@"
+/usr/bin/python3 models/tools/make_test_model.py --preset fixtures --out src/test/resources/fixture "$@"
+F=src/test/resources/fixture
+mkdir -p $F/tiny-qwen-keep
+cp $F/tiny-qwen/*.json $F/tiny-qwen-keep/
+/usr/bin/python3 models/tools/add_logits_to_keep.py $F/tiny-qwen/model.onnx $F/tiny-qwen-keep/model.onnx

@@ -47,6 +47,12 @@ PRESETS = {
     "bench-25m": dict(cfg=Config(hidden_size=512, intermediate_size=1536, num_hidden_layers=8,
                                  num_attention_heads=8, num_key_value_heads=2,
                                  max_position_embeddings=4096), seed=BENCH_SEED),
+    # Qwen2.5-0.5B-Instruct's shape (2.5 GB fp32 with an untied head, so external data): random
+    # weights, the fixtures' 512-token tokenizer, rows padded to Qwen's 151,936
+    "qwen2.5-0.5b": dict(cfg=Config(vocab_size=151936, hidden_size=896, intermediate_size=4864,
+                                    num_hidden_layers=24, num_attention_heads=14, num_key_value_heads=2,
+                                    max_position_embeddings=4096, rope_theta=1000000.0, real_vocab=512,
+                                    embed_std=0.02), seed=BENCH_SEED),
 }
 
 
@@ -140,9 +146,18 @@ def export_onnx(wrapper: ExportWrapper, path):
 
 
 def check_onnx(path, wrapper):
-    m = onnx.load(path)
-    onnx.checker.check_model(m)
-    inferred = onnx.shape_inference.infer_shapes(m)
+    if wrapper.model.num_parameters() * 4 < 2**31 - 2**28:  # fits protobuf's 2 GB: one file
+        m = onnx.load(path)
+        onnx.checker.check_model(m)
+        inferred = onnx.shape_inference.infer_shapes(m)
+    else:
+        # over protobuf's 2 GB: the weights live in external data, so check and infer by path
+        onnx.checker.check_model(path)
+        m = onnx.load(path, load_external_data=False)
+        inferred_path = path + ".inferred"
+        onnx.shape_inference.infer_shapes_path(path, inferred_path)
+        inferred = onnx.load(inferred_path, load_external_data=False)
+        os.remove(inferred_path)
     ins, outs = wrapper.io_names()
     got_in = [i.name for i in inferred.graph.input]
     got_out = [o.name for o in inferred.graph.output]
@@ -402,7 +417,7 @@ def build_tokenizer():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--preset", choices=["fixtures", "tiny", "bench-25m"], required=True)
+    ap.add_argument("--preset", choices=["fixtures", "tiny", "bench-25m", "qwen2.5-0.5b"], required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
@@ -412,7 +427,7 @@ def main():
     tok = build_tokenizer()
     log(f"tokenizer: {tok.size} tokens, {len(tok.merges)} merges, specials {tok.specials}")
 
-    if args.preset in ("tiny", "bench-25m"):
+    if args.preset in ("tiny", "bench-25m", "qwen2.5-0.5b"):
         pr = PRESETS[args.preset]
         model = TinyQwen(pr["cfg"], pr["seed"]).eval()
         log(f"{args.preset}: {pr['cfg']}")

@@ -30,6 +30,10 @@ class Config:
     gain: float = 1.0
     lm_head_gain: float = 3.0
     embed_std: float = 1.0
+    # > 0: only the first real_vocab rows are real tokens; the rest pad the embedding and output
+    # matrices to vocab_size (as Qwen pads 151,665 tokens to 151,936) and get a -1e4 logit bias
+    # so they are never generated
+    real_vocab: int = 0
 
     @property
     def head_dim(self):
@@ -79,6 +83,12 @@ class TinyQwen(nn.Module):
         self.lm_head = w(cfg.vocab_size, E, gain=cfg.lm_head_gain)
         inv_freq = 1.0 / (cfg.rope_theta ** (torch.arange(0, D, 2, dtype=torch.int64).float() / D))
         self.register_buffer("inv_freq", inv_freq, persistent=False)
+        if cfg.real_vocab:
+            pad = torch.zeros(cfg.vocab_size)
+            pad[cfg.real_vocab:] = -1e4
+            self.register_buffer("pad_bias", pad, persistent=False)
+        else:
+            self.pad_bias = None
 
     def num_parameters(self):
         return sum(p.numel() for p in self.parameters())
@@ -137,6 +147,8 @@ class TinyQwen(nn.Module):
             h = h + F.linear(F.silu(F.linear(x, L.gate_w)) * F.linear(x, L.up_w), L.down_w)
         h = self.rms(h, self.norm)
         logits = F.linear(h, self.lm_head)
+        if self.pad_bias is not None:
+            logits = logits + self.pad_bias
         return logits, presents
 
 

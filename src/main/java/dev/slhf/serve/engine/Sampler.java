@@ -16,14 +16,17 @@ import java.util.concurrent.ThreadLocalRandom;
  *   <li>frequency and presence penalties (OpenAI semantics, over the generated tokens only; see
  *       {@link LogitAdjustments});
  *   <li>greedy shortcut: temperature 0 takes the argmax (lowest id on ties, like torch.argmax);
- *   <li>{@link #temperatureWeights temperature};
- *   <li>{@link #applyMinP min_p} (relative to the most likely token);
- *   <li>{@link #applyTopKTopP top_k, then top_p} over what is left;
+ *   <li>temperature, min_p (relative to the most likely token) and top_k: one pass over the
+ *       row, {@link #topKCandidates} with a k-entry heap or {@link #allCandidates};
+ *   <li>top_p over what is left ({@link Nucleus}, expected linear time);
  *   <li>draw from the renormalised distribution.
  * </ol>
  * Steps 1–5 produce a {@link TargetDistribution} ({@link #target}); {@link #draw} is step 6. The
  * speculative verifier uses the same target to accept or replace proposed tokens, so there is
  * one copy of the processing code.
+ *
+ * <p>Nothing vocabulary-sized is sorted or allocated per token ({@link SamplingScratch}): at
+ * Qwen's 151,936 entries that was most of a sampled token's cost.
  *
  * <p>Each sequence owns its sampler and RNG, so a seeded request draws the same tokens whatever
  * else shares the batch.
@@ -79,15 +82,20 @@ public final class Sampler {
         if (params.isGreedy()) {
             return TargetDistribution.pointMass(argmax(logits, offset, vocab));
         }
-        double[] weights = temperatureWeights(logits, offset, vocab);
-        int kept = applyMinP(weights);
-        if (kept == 0) {
+        SamplingScratch scratch = SamplingScratch.current();
+        int topK = params.topK() > 0 && params.topK() < vocab ? params.topK() : 0;
+        int n = topK > 0
+                ? topKCandidates(logits, offset, vocab, topK, scratch)
+                : allCandidates(logits, offset, vocab, scratch);
+        if (n == 0) {
             // no candidate survives (non-finite logits from the model): the argmax rather than a draw
             // from an empty distribution
             return TargetDistribution.pointMass(argmax(logits, offset, vocab));
         }
-        applyTopKTopP(weights, kept);
-        return TargetDistribution.weighted(weights);
+        if (params.topP() < 1.0) {
+            n = Nucleus.keep(scratch.ids, scratch.weights, n, params.topP(), scratch);
+        }
+        return TargetDistribution.sparse(scratch.ids, scratch.weights, n);
     }
 
     /** Step 6: one draw from {@code target} (no randomness for a point mass). */
@@ -95,7 +103,7 @@ public final class Sampler {
         if (target.isPointMass()) {
             return target.argmax();
         }
-        return drawWeighted(target.weights(), target.sum(), -1);
+        return drawWeighted(target, target.sum(), -1);
     }
 
     /**
@@ -119,9 +127,7 @@ public final class Sampler {
         if (target.isPointMass()) {
             return target.argmax();
         }
-        double[] w = target.weights();
-        double removed = rejected >= 0 && rejected < w.length ? w[rejected] : 0;
-        return drawWeighted(w, target.sum() - removed, rejected);
+        return drawWeighted(target, target.sum() - target.weight(rejected), rejected);
     }
 
     void applyRepetitionPenalty(float[] logits, int offset, int vocab) {
@@ -145,96 +151,98 @@ public final class Sampler {
         return best;
     }
 
-    /** weights[i] = exp((l_i - max) / T): the most likely token has weight 1. */
-    private double[] temperatureWeights(float[] logits, int offset, int vocab) {
+    /**
+     * Steps 4–5 with top_k: the k best logits by one heap pass, then temperature weights and
+     * min_p on those k only (weights fall with the logit, so min_p cuts a suffix of the k and
+     * the k best of what min_p keeps are the same tokens). Leaves the survivors in
+     * {@code scratch.ids/weights} in id order; returns how many.
+     */
+    private int topKCandidates(float[] logits, int offset, int vocab, int k, SamplingScratch scratch) {
+        int count = TopKSelector.select(logits, offset, vocab, k, scratch);
+        if (count == 0) {
+            return 0;
+        }
+        float max = scratch.heapLogits[0];
         double invT = 1.0 / params.temperature();
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[offset + i]);
-        }
-        double[] weights = new double[vocab];
-        for (int i = 0; i < vocab; i++) {
-            weights[i] = Math.exp((logits[offset + i] - max) * invT);
-        }
-        return weights;
-    }
-
-    /** Zeroes weights below min_p (relative to the top weight, which is 1); returns how many remain. */
-    private int applyMinP(double[] weights) {
         double minWeight = params.minP() > 0 ? params.minP() : 0;
         int kept = 0;
-        for (int i = 0; i < weights.length; i++) {
-            if (weights[i] >= minWeight && weights[i] > 0) {
-                kept++;
-            } else {
-                weights[i] = 0;
+        while (kept < count) {
+            double w = Math.exp((scratch.heapLogits[kept] - max) * invT);
+            if (!(w >= minWeight && w > 0)) {
+                break;
             }
+            kept++;
+        }
+        // back to id order (the draw walks candidates by id): sort (id, rank) pairs
+        scratch.ensurePacked(kept);
+        scratch.ensureCandidates(kept);
+        long[] packed = scratch.packed;
+        for (int r = 0; r < kept; r++) {
+            packed[r] = ((long) scratch.heapIds[r] << 32) | r;
+        }
+        Arrays.sort(packed, 0, kept);
+        for (int i = 0; i < kept; i++) {
+            int r = (int) packed[i];
+            scratch.ids[i] = scratch.heapIds[r];
+            scratch.weights[i] = Math.exp((scratch.heapLogits[r] - max) * invT);
         }
         return kept;
     }
 
-    /** top_k, then top_p over the renormalised top-k mass, on the {@code kept} non-zero weights. */
-    private void applyTopKTopP(double[] weights, int kept) {
-        int topK = params.topK() > 0 ? Math.min(params.topK(), kept) : kept;
-        boolean nucleus = params.topP() < 1.0;
-        if (topK == kept && !nucleus) {
-            return;
+    /**
+     * Steps 4–5 without top_k: every token whose temperature weight exp((l - max) / T) is
+     * positive and at least min_p. Tokens below a logit threshold are skipped without an exp
+     * (their weight is certainly under min_p or underflows to 0), so a peaked row costs one
+     * comparison per token. Survivors land in {@code scratch.ids/weights} in id order.
+     */
+    private int allCandidates(float[] logits, int offset, int vocab, SamplingScratch scratch) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            float l = logits[offset + i];
+            if (l != l) {
+                return 0; // a NaN row: no distribution (the caller falls back to the argmax)
+            }
+            max = Math.max(max, l);
         }
-        int[] order = sortedByWeight(weights, kept);
-        double total = 0;
-        for (int r = 0; r < topK; r++) {
-            total += weights[order[r]];
-        }
-        int cut = topK;
-        if (nucleus) {
-            double cumulative = 0;
-            for (int r = 0; r < topK; r++) {
-                cumulative += weights[order[r]] / total;
-                if (cumulative >= params.topP()) {
-                    cut = r + 1;
-                    break;
-                }
+        double temperature = params.temperature();
+        double invT = 1.0 / temperature;
+        double minWeight = params.minP() > 0 ? params.minP() : 0;
+        // exp(x) is 0 below about -745.2; min_p's cut is log(min_p). One unit of slack keeps the
+        // skip conservative: the exact test below decides every token the skip lets through.
+        double logCut = Math.max(minWeight > 0 ? Math.log(minWeight) : -746.0, -746.0) - 1.0;
+        double skipBelow = max + logCut * temperature;
+        scratch.ensureCandidates(vocab);
+        int n = 0;
+        for (int i = 0; i < vocab; i++) {
+            float l = logits[offset + i];
+            if (l < skipBelow) {
+                continue;
+            }
+            double w = Math.exp((l - max) * invT);
+            if (w >= minWeight && w > 0) {
+                scratch.ids[n] = i;
+                scratch.weights[n++] = w;
             }
         }
-        for (int r = cut; r < order.length; r++) {
-            weights[order[r]] = 0;
-        }
+        return n;
     }
 
-    /** Inverse-CDF draw over the non-zero weights, skipping {@code excluded} (-1: none). */
-    private int drawWeighted(double[] weights, double sum, int excluded) {
+    /** Inverse-CDF draw over the candidates in id order, skipping {@code excluded} (-1: none). */
+    private int drawWeighted(TargetDistribution target, double sum, int excluded) {
         double u = random.nextDouble() * sum;
         int last = -1;
-        for (int i = 0; i < weights.length; i++) {
-            if (weights[i] > 0 && i != excluded) {
-                last = i;
-                u -= weights[i];
+        for (int i = 0; i < target.size(); i++) {
+            int id = target.id(i);
+            if (id != excluded) {
+                last = id;
+                u -= target.weightAt(i);
                 if (u < 0) {
-                    return i;
+                    return id;
                 }
             }
         }
         // rounding left u marginally >= 0: the last candidate (target() never builds an empty
         // distribution, so there is one unless the only candidate was excluded)
         return last >= 0 ? last : excluded;
-    }
-
-    /** Indices of the non-zero weights, heaviest first (ties by lower id, for determinism). */
-    private static int[] sortedByWeight(double[] weights, int count) {
-        long[] packed = new long[count];
-        int n = 0;
-        for (int i = 0; i < weights.length; i++) {
-            if (weights[i] > 0) {
-                // Weights are in (0, 1]: their bit patterns order like the values. Invert for descending.
-                long bits = Double.doubleToLongBits(weights[i]) >>> 21; // 43 bits of order, 21 for the id
-                packed[n++] = ((~bits & ((1L << 43) - 1)) << 21) | i;
-            }
-        }
-        Arrays.sort(packed, 0, n);
-        int[] order = new int[n];
-        for (int r = 0; r < n; r++) {
-            order[r] = (int) (packed[r] & ((1L << 21) - 1));
-        }
-        return order;
     }
 }

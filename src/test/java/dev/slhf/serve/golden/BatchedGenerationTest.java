@@ -47,7 +47,7 @@ class BatchedGenerationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-qwen", "tiny-qwen-nopos", "tiny-qwen-fp16"})
+    @ValueSource(strings = {"tiny-qwen", "tiny-qwen-nopos", "tiny-qwen-fp16", "tiny-qwen-keep"})
     void greedyBatchedEqualsIsolated(String name) throws Exception {
         AtomicInteger widest = new AtomicInteger();
         EngineMetrics metrics = new EngineMetrics() {

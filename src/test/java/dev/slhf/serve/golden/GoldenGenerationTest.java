@@ -39,7 +39,9 @@ class GoldenGenerationTest {
 
     @TestFactory
     Stream<DynamicTest> greedyMatchesPyTorch() {
-        return Stream.of(512, 37).flatMap(chunk -> cases("tiny-qwen", GOLDEN.get("cases"), chunk));
+        return Stream.of(512, 37).flatMap(chunk -> Stream.concat(cases("tiny-qwen", GOLDEN.get("cases"), chunk),
+                // the same weights with num_logits_to_keep: only the kept positions are projected
+                cases("tiny-qwen-keep", GOLDEN.get("cases"), chunk)));
     }
 
     @TestFactory

@@ -78,7 +78,7 @@ class SpeculativeDecodingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tiny-qwen", "tiny-qwen-fp16", "tiny-qwen-nopos", "slhf-tiny"})
+    @ValueSource(strings = {"tiny-qwen", "tiny-qwen-fp16", "tiny-qwen-nopos", "tiny-qwen-keep", "slhf-tiny"})
     void greedyWithSpeculationEqualsGreedyWithout(String name) throws Exception {
         boolean demo = name.equals("slhf-tiny");
         int max = 40;

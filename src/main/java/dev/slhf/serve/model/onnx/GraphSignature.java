@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  */
 record GraphSignature(
         boolean hasPositionIds,
+        boolean hasLogitsToKeep,
         List<String> pastKeyNames,
         List<String> pastValueNames,
         List<String> presentKeyNames,
@@ -33,6 +34,11 @@ record GraphSignature(
     static final String ATTENTION_MASK = "attention_mask";
     static final String POSITION_IDS = "position_ids";
     static final String LOGITS = "logits";
+    /**
+     * Optional scalar int64 input: the graph computes logits for only that many trailing positions
+     * (models/tools/add_logits_to_keep.py adds it to any export).
+     */
+    static final String LOGITS_TO_KEEP = "num_logits_to_keep";
     private static final Pattern PAST = Pattern.compile("past_key_values\\.(\\d+)\\.(key|value)");
 
     int numLayers() {
@@ -100,7 +106,7 @@ record GraphSignature(
         int headDim = dimension(modelFile, pk.get(0) + " dim 3", ks[3], headDimDefault);
         long[] ls = logits.getShape();
         int vocab = dimension(modelFile, "logits dim 2", ls.length == 3 ? ls[2] : -1, intConfig(config, "vocab_size"));
-        return new GraphSignature(inputs.containsKey(POSITION_IDS), List.copyOf(pk), List.copyOf(pv),
+        return new GraphSignature(inputs.containsKey(POSITION_IDS), inputs.containsKey(LOGITS_TO_KEEP), List.copyOf(pk), List.copyOf(pv),
                 List.copyOf(ok), List.copyOf(ov), kvType, logitsType, kvHeads, headDim, vocab);
     }
 

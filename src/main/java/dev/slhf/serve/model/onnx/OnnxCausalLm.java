@@ -163,9 +163,16 @@ public final class OnnxCausalLm implements CausalLm {
                 inputs.put(graph.pastKeyNames().get(i), cache.key(i));
                 inputs.put(graph.pastValueNames().get(i), cache.value(i));
             }
-            result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, pinnedLogits(b, s)));
             int m = batch.logitPositions();
-            float[] last = lastRows(b, s, m);
+            // with num_logits_to_keep the graph projects only the m positions read below: the
+            // logits buffer is b x m x vocab whatever the prefill chunk's length
+            int computed = s;
+            if (graph.hasLogitsToKeep()) {
+                inputs.put(GraphSignature.LOGITS_TO_KEEP, track(created, OnnxTensor.createTensor(env, (long) m)));
+                computed = m;
+            }
+            result = session.run(inputs, requestedOutputs, Map.of(GraphSignature.LOGITS, pinnedLogits(b, computed)));
+            float[] last = lastRows(b, computed, m);
             KvCache next = presentCache(result, b, total);
             result = null; // ownership moved to the cache
             return new ForwardResult(last, m, next);
