@@ -81,11 +81,27 @@ public final class OnnxCausalLm implements CausalLm {
             return new OnnxCausalLm(env, session, graph, spec);
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new ModelLoadException(manifest.modelFile(), "ONNX Runtime cannot load it", e);
+            throw new ModelLoadException(manifest.modelFile(), "ONNX Runtime cannot load it" + hint(e), e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * ONNX Runtime 1.24 refuses external data whose real path leaves the model file's folder. The
+     * Hugging Face cache is laid out that way (snapshots/REV/onnx/model.onnx_data links to
+     * blobs/SHA), so its error alone would leave the operator guessing; later releases accept a
+     * link that resolves beside the model file's own real path (onnxruntime#27374).
+     */
+    private static String hint(OrtException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("escapes model directory")) {
+            return "; its external data resolves outside the model file's folder (symlinks such as the Hugging Face"
+                    + " cache's snapshot links into blobs/), which this ONNX Runtime refuses: serve a copy with real"
+                    + " files (huggingface-cli download REPO --local-dir DIR, or cp -rL SNAPSHOT DIR)";
+        }
+        return "";
     }
 
     /**
