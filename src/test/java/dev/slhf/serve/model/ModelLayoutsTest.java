@@ -190,12 +190,10 @@ class ModelLayoutsTest {
     }
 
     @Test
-    void huggingFacesCacheLinksAreExplained() throws IOException {
-        // ~/.cache/huggingface/hub/models--org--name/snapshots/<rev>/onnx/model.onnx_data -> ../../../blobs/<sha>:
-        // ONNX Runtime 1.24 refuses external data whose real path leaves the graph's folder. Inline
-        // graphs load from the cache; external data needs real files (huggingface-cli --local-dir).
-        // A later ONNX Runtime (onnxruntime#27374) accepts these links: then this test fails and the
-        // README's note on the cache goes.
+    void huggingFacesCacheLoads() throws IOException {
+        // ~/.cache/huggingface/hub/models--org--name/snapshots/<rev>/onnx/model.onnx -> ../../../blobs/<sha>,
+        // and model.onnx_data likewise: the data's real path is not under the snapshot, but beside the
+        // graph's real path, which ONNX Runtime accepts since 1.24.2 (1.24.1 refused it)
         Path repo = tmp.resolve("models--org--tiny");
         Path blobs = Files.createDirectories(repo.resolve("blobs"));
         Path snapshot = Files.createDirectories(repo.resolve("snapshots/0123abc/onnx")).getParent();
@@ -203,14 +201,21 @@ class ModelLayoutsTest {
         for (String f : ROOT_FILES) {
             blob(blobs, "b" + n++, FIXTURE.resolve("tiny-qwen").resolve(f), snapshot.resolve(f));
         }
-        blob(blobs, "b" + n++, FIXTURE.resolve("tiny-qwen/model.onnx"), snapshot.resolve("onnx/model.onnx"));
-        assertDecodesLikeTheInlineModel(snapshot, Optional.empty());
-
-        Files.delete(snapshot.resolve("onnx/model.onnx"));
         blob(blobs, "b" + n++, EXTERNAL.resolve("single/model.onnx"), snapshot.resolve("onnx/model.onnx"));
         blob(blobs, "b" + n, EXTERNAL.resolve("single/model.onnx_data"), snapshot.resolve("onnx/model.onnx_data"));
-        assertThat(failure(snapshot, null)).contains(snapshot.resolve("onnx/model.onnx").toString())
-                .contains("outside the model file's folder").contains("--local-dir");
+        assertDecodesLikeTheInlineModel(snapshot, Optional.empty());
+    }
+
+    @Test
+    void externalDataLinkedFromElsewhereIsRefusedWithTheWayOut() throws IOException {
+        // a real graph whose data file links into an unrelated folder: ONNX Runtime's guard refuses it
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        Files.copy(EXTERNAL.resolve("single/model.onnx_data"), elsewhere.resolve("weights.bin"));
+        Path dir = modelDir("linked-data");
+        Files.copy(EXTERNAL.resolve("single/model.onnx"), dir.resolve("model.onnx"));
+        Files.createSymbolicLink(dir.resolve("model.onnx_data"), elsewhere.resolve("weights.bin"));
+        assertThat(failure(dir, null)).contains(dir.resolve("model.onnx").toString()).contains("ONNX Runtime cannot load it")
+                .contains("outside the model file's folder").contains("where the graph's real path is");
     }
 
     @Test

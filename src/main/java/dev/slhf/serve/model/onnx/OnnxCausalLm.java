@@ -89,17 +89,17 @@ public final class OnnxCausalLm implements CausalLm {
     }
 
     /**
-     * ONNX Runtime 1.24 refuses external data whose real path leaves the model file's folder. The
-     * Hugging Face cache is laid out that way (snapshots/REV/onnx/model.onnx_data links to
-     * blobs/SHA), so its error alone would leave the operator guessing; later releases accept a
-     * link that resolves beside the model file's own real path (onnxruntime#27374).
+     * ONNX Runtime refuses external data whose real path is neither beside the model file nor
+     * beside the file a symlinked model file points to (a guard against graphs reading arbitrary
+     * files). Its message names the initializer, not the way out, so that is added here.
      */
     private static String hint(OrtException e) {
         String m = String.valueOf(e.getMessage());
-        if (m.contains("escapes model directory")) {
-            return "; its external data resolves outside the model file's folder (symlinks such as the Hugging Face"
-                    + " cache's snapshot links into blobs/), which this ONNX Runtime refuses: serve a copy with real"
-                    + " files (huggingface-cli download REPO --local-dir DIR, or cp -rL SNAPSHOT DIR)";
+        if (m.contains("escapes")) {
+            return "; its external data resolves outside the model file's folder (and outside the folder of the file"
+                    + " a symlinked model file points to), which ONNX Runtime refuses: put the data files, or links"
+                    + " to them, where the graph's real path is, as the Hugging Face cache does (snapshots link into"
+                    + " one blobs/ folder)";
         }
         return "";
     }
