@@ -22,6 +22,8 @@ public final class CommandLine {
 
             Options:
               --model NAME=PATH   serve the model directory PATH as NAME (repeatable)  slhf.models.NAME.path
+              --variant NAME=V    weights of NAME's directory: q4, fp16, int8, ...     slhf.models.NAME.variant
+                                  or a file name (onnx/model_q4.onnx); default model.onnx
               --leader NAME       model writing round 0                                slhf.leader
               --follower NAME     model refining it                                    slhf.follower
               --host HOST         interface to listen on (default 0.0.0.0)             quarkus.http.host
@@ -64,7 +66,7 @@ public final class CommandLine {
                 flag = arg.substring(0, eq);
                 value = arg.substring(eq + 1);
             }
-            if (!List.of("--model", "--leader", "--follower", "--host", "--port", "--api-key").contains(flag)) {
+            if (!List.of("--model", "--variant", "--leader", "--follower", "--host", "--port", "--api-key").contains(flag)) {
                 return new Invalid("unknown option '" + flag + "'");
             }
             if (value == null) {
@@ -77,14 +79,15 @@ public final class CommandLine {
                 return new Invalid(flag + " needs a non-empty value");
             }
             switch (flag) {
-                case "--model" -> {
+                case "--model", "--variant" -> {
+                    String what = flag.equals("--model") ? "PATH" : "VARIANT";
                     int sep = value.indexOf('=');
                     String name = sep > 0 ? value.substring(0, sep) : "";
                     if (sep < 0 || sep == value.length() - 1 || !MODEL_NAME.matcher(name).matches()) {
-                        return new Invalid("--model takes NAME=PATH (NAME of letters, digits, '.', '_', '-'), got '"
+                        return new Invalid(flag + " takes NAME=" + what + " (NAME of letters, digits, '.', '_', '-'), got '"
                                 + value + "'");
                     }
-                    props.put("slhf.models." + name + ".path", value.substring(sep + 1));
+                    props.put("slhf.models." + name + (flag.equals("--model") ? ".path" : ".variant"), value.substring(sep + 1));
                 }
                 case "--leader" -> props.put("slhf.leader", value);
                 case "--follower" -> props.put("slhf.follower", value);

@@ -39,7 +39,7 @@ public final class ModelLoader {
         if (prefixCacheBytes < 0) {
             throw new IllegalStateException("slhf.models." + name + ".prefix-cache-bytes must be >= 0 (0 turns it off)");
         }
-        return load(name, Path.of(config.path().orElseThrow()),
+        return load(name, Path.of(config.path().orElseThrow()), config.variant(),
                 new OnnxOptions(config.intraOpThreads().orElse(0), config.interOpThreads(), device, config.deviceId()),
                 withLimits(new EngineSettings(config.maxBatchSize(), config.maxWaiting(), config.maxBatchTokens())
                         .withPrefixCacheBytes(prefixCacheBytes)
@@ -65,8 +65,14 @@ public final class ModelLoader {
 
     public static LoadedModel load(String name, Path directory, OnnxOptions onnx, EngineSettings settings,
             EngineMetrics metrics) {
+        return load(name, directory, Optional.empty(), onnx, settings, metrics);
+    }
+
+    /** @param variant which weights of the directory ({@code q4}, {@code fp16}, a file name); empty: model.onnx */
+    public static LoadedModel load(String name, Path directory, Optional<String> variant, OnnxOptions onnx,
+            EngineSettings settings, EngineMetrics metrics) {
         long t0 = System.nanoTime();
-        ModelManifest manifest = ModelDirectory.read(name, directory);
+        ModelManifest manifest = ModelDirectory.read(name, directory, variant);
         Tokenizer tokenizer = HfTokenizer.load(manifest.tokenizerFile(), manifest.decodeOptions());
         OnnxCausalLm lm;
         try {
@@ -95,8 +101,9 @@ public final class ModelLoader {
             }
         }
         EngineLoop engine = new EngineLoop(name, lm, tokenizer, stops, manifest.contextLength(), settings, metrics);
-        LOG.infof("Loaded model '%s' from %s in %d ms: %s, %d layers, %d KV heads x %d, vocab %d, context %d,"
-                        + " KV %s, position_ids %s, provider %s", name, directory, (System.nanoTime() - t0) / 1_000_000,
+        LOG.infof("Loaded model '%s' from %s (%s) in %d ms: %s, %d layers, %d KV heads x %d, vocab %d, context %d,"
+                        + " KV %s, position_ids %s, provider %s", name, directory, directory.relativize(manifest.modelFile()),
+                (System.nanoTime() - t0) / 1_000_000,
                 manifest.modelType(), lm.spec().numLayers(), lm.spec().numKvHeads(), lm.spec().headDim(),
                 lm.spec().vocabSize(), manifest.contextLength(), lm.spec().kvType(),
                 lm.spec().usesPositionIds() ? "input" : "derived", lm.spec().provider());

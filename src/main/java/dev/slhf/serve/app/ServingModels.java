@@ -37,6 +37,10 @@ public class ServingModels {
                     throw new IllegalStateException("slhf.models." + name
                             + ": set exactly one of 'path' (a model directory) and 'upstream.url' (another server)");
                 }
+                if (mc.upstream().isPresent() && mc.variant().isPresent()) {
+                    throw new IllegalStateException("slhf.models." + name + ".variant picks the weights of a model"
+                            + " directory ('path'); an upstream server has none to pick");
+                }
             });
             if (!config.models().containsKey(config.leader())) {
                 throw new IllegalStateException("slhf.leader names '" + config.leader()

@@ -56,6 +56,13 @@ public interface SlhfConfig {
         /** Directory in optimum's text-generation-with-past layout; exactly one of this and {@link #upstream()}. */
         Optional<String> path();
 
+        /**
+         * Which weights of a directory holding several (Transformers.js' onnx/model_q4.onnx,
+         * model_fp16.onnx, ...): a variant name such as {@code q4}, {@code fp16}, {@code int8}, or a
+         * file name relative to the directory. Unset: the plain model.onnx.
+         */
+        Optional<String> variant();
+
         /** Another OpenAI-compatible server that answers for this name; it can lead, not follow. */
         Optional<Upstream> upstream();
 

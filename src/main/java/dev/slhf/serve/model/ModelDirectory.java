@@ -13,9 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads a model directory in the layout of optimum's {@code text-generation-with-past} export and
- * validates it before any native resource is allocated, so that a broken deployment fails at
- * start-up with the name of the broken file rather than on the first request.
+ * Reads a model directory in the layout of optimum's {@code text-generation-with-past} export (or
+ * Transformers.js', the graphs under {@code onnx/}: {@link ModelVariants}) and validates it before
+ * any native resource is allocated, so that a broken deployment fails at start-up with the name of
+ * the broken file rather than on the first request.
  */
 public final class ModelDirectory {
 
@@ -34,10 +35,16 @@ public final class ModelDirectory {
     private ModelDirectory() {}
 
     public static ModelManifest read(String name, Path directory) {
+        return read(name, directory, Optional.empty());
+    }
+
+    /** @param variant the weight variant to serve ({@link ModelVariants}); empty: the plain model.onnx */
+    public static ModelManifest read(String name, Path directory, Optional<String> variant) {
         if (!Files.isDirectory(directory)) {
             throw new ModelLoadException(directory, "model directory does not exist or is not a directory");
         }
-        requireFile(directory.resolve(MODEL_FILE));
+        Path modelFile = ModelVariants.choose(name, directory, variant);
+        requireFile(modelFile);
         requireFile(directory.resolve(TOKENIZER_FILE));
         JsonNode config = readJson(directory.resolve(CONFIG_FILE), true);
         JsonNode tokenizerConfig = readJson(directory.resolve(TOKENIZER_CONFIG_FILE), true);
@@ -56,7 +63,7 @@ public final class ModelDirectory {
         // transformers' default has been false since 4.45; older saves write the key explicitly.
         DecodeOptions decode = new DecodeOptions(
                 tokenizerConfig.path("clean_up_tokenization_spaces").asBoolean(false));
-        return new ModelManifest(name, directory, modelType, context, stops, template, special, configMap,
+        return new ModelManifest(name, directory, modelFile, modelType, context, stops, template, special, configMap,
                 decode);
     }
 

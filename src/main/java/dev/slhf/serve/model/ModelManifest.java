@@ -10,6 +10,8 @@ import java.util.Optional;
  * the authority for tensor names and shapes ({@link LmSpec}); this record carries what the graph
  * cannot tell: special tokens, stop tokens, the chat template and the context length.
  *
+ * @param modelFile      the ONNX graph served: model.onnx, or the variant picked in a
+ *                       Transformers.js layout ({@link ModelVariants})
  * @param contextLength  tokens the model attends over (config {@code max_position_embeddings},
  *                       else tokenizer_config {@code model_max_length})
  * @param stopTokenIds   generation_config {@code eos_token_id} (a number or a list), falling back
@@ -21,6 +23,7 @@ import java.util.Optional;
 public record ModelManifest(
         String name,
         Path directory,
+        Path modelFile,
         String modelType,
         int contextLength,
         List<Integer> stopTokenIds,
@@ -28,10 +31,6 @@ public record ModelManifest(
         Map<String, String> specialTokens,
         Map<String, Object> config,
         DecodeOptions decodeOptions) {
-
-    public Path modelFile() {
-        return directory.resolve(ModelDirectory.MODEL_FILE);
-    }
 
     public Path tokenizerFile() {
         return directory.resolve(ModelDirectory.TOKENIZER_FILE);

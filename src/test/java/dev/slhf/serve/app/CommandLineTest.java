@@ -12,11 +12,12 @@ class CommandLineTest {
     @Test
     void flagsMapToTheConfigurationKeys() {
         var start = assertInstanceOf(CommandLine.Start.class, CommandLine.parse("--model", "a=/m/a", "--model=b=/m/b=x",
-                "--leader", "a", "--follower=b", "--host", "127.0.0.1", "--port", "9000", "--api-key", "k1",
-                "--api-key=k2"));
-        assertEquals(Map.of("slhf.models.a.path", "/m/a", "slhf.models.b.path", "/m/b=x", "slhf.leader", "a",
-                "slhf.follower", "b", "quarkus.http.host", "127.0.0.1", "quarkus.http.port", "9000",
-                "slhf.api-keys", "k1,k2"), start.properties());
+                "--variant", "a=q4", "--variant=b=onnx/model_fp16.onnx", "--leader", "a", "--follower=b",
+                "--host", "127.0.0.1", "--port", "9000", "--api-key", "k1", "--api-key=k2"));
+        assertEquals(Map.ofEntries(Map.entry("slhf.models.a.path", "/m/a"), Map.entry("slhf.models.b.path", "/m/b=x"),
+                Map.entry("slhf.models.a.variant", "q4"), Map.entry("slhf.models.b.variant", "onnx/model_fp16.onnx"),
+                Map.entry("slhf.leader", "a"), Map.entry("slhf.follower", "b"), Map.entry("quarkus.http.host", "127.0.0.1"),
+                Map.entry("quarkus.http.port", "9000"), Map.entry("slhf.api-keys", "k1,k2")), start.properties());
         assertEquals(Map.of(), assertInstanceOf(CommandLine.Start.class, CommandLine.parse()).properties());
     }
 
@@ -39,6 +40,8 @@ class CommandLineTest {
         assertTrue(invalid("--model", "a b=/x").contains("NAME=PATH"));
         assertTrue(invalid("--model", "a=").contains("NAME=PATH"));
         assertTrue(invalid("--api-key", "a,b").contains("one key"));
+        assertTrue(invalid("--variant", "q4").contains("NAME=VARIANT"));
+        assertTrue(invalid("--variant", "a=").contains("NAME=VARIANT"));
         assertTrue(invalid("--leader=").contains("non-empty"));
     }
 

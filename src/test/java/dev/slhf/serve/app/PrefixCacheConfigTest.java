@@ -28,6 +28,10 @@ class PrefixCacheConfigTest {
                 return Optional.of("src/test/resources/fixture/tiny-qwen");
             }
 
+            public Optional<String> variant() {
+                return Optional.empty();
+            }
+
             public Optional<SlhfConfig.Upstream> upstream() {
                 return Optional.empty();
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,29 @@ class ModelFailuresIT {
             assertThat(absent.body()).contains("\"code\":\"model_unavailable\"").contains("failed to load");
             assertEquals(200, chat(server, "m").statusCode());
             assertThat(log(server)).contains("Optional model 'extra' failed to load");
+        }
+    }
+
+    @Test
+    void aVariantIsConfiguredPerModelAndAMissingOneNamesWhatIsThere() throws Exception {
+        // Transformers.js' layout: config and tokenizer at the root, one graph per variant under onnx/
+        Path repo = Files.createTempDirectory("onnx-community");
+        for (String f : List.of("config.json", "generation_config.json", "tokenizer.json", "tokenizer_config.json")) {
+            Files.copy(FIXTURE.resolve(f), repo.resolve(f));
+        }
+        Files.createDirectories(repo.resolve("onnx"));
+        Files.copy(FIXTURE.resolve("model.onnx"), repo.resolve("onnx/model.onnx"));
+        Files.copy(FIXTURE.resolveSibling("tiny-qwen-fp16").resolve("model.onnx"), repo.resolve("onnx/model_fp16.onnx"));
+        try (ServerProcess server = ServerProcess.start(repo, List.of("-Dslhf.models.m.path=" + repo,
+                "-Dslhf.models.m.variant=fp16", "-Dslhf.models.q.path=" + repo, "-Dslhf.models.q.variant=q4",
+                "-Dslhf.models.q.optional=true", "-Dslhf.leader=m", "-Dslhf.follower=m"))) {
+            assertTrue(server.awaitReady(Duration.ofSeconds(90)), () -> "server did not start:\n" + log(server));
+            assertThat(log(server)).contains("Loaded model 'm' from " + repo + " (onnx/model_fp16.onnx)")
+                    .contains("KV float16");
+            assertEquals(200, chat(server, "m").statusCode());
+            JsonNode models = check(awaitReady(server).body(), "models").get("data");
+            assertThat(models.get("q").asText()).startsWith("missing: ").contains("model_q4.onnx")
+                    .contains("variants present: fp32 (onnx/model.onnx), fp16 (onnx/model_fp16.onnx)");
         }
     }
 

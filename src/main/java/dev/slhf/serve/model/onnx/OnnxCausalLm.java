@@ -81,11 +81,27 @@ public final class OnnxCausalLm implements CausalLm {
             return new OnnxCausalLm(env, session, graph, spec);
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new ModelLoadException(manifest.modelFile(), "ONNX Runtime cannot load it", e);
+            throw new ModelLoadException(manifest.modelFile(), "ONNX Runtime cannot load it" + hint(e), e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /**
+     * ONNX Runtime refuses external data whose real path is neither beside the model file nor
+     * beside the file a symlinked model file points to (a guard against graphs reading arbitrary
+     * files). Its message names the initializer, not the way out, so that is added here.
+     */
+    private static String hint(OrtException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.contains("escapes")) {
+            return "; its external data resolves outside the model file's folder (and outside the folder of the file"
+                    + " a symlinked model file points to), which ONNX Runtime refuses: put the data files, or links"
+                    + " to them, where the graph's real path is, as the Hugging Face cache does (snapshots link into"
+                    + " one blobs/ folder)";
+        }
+        return "";
     }
 
     /**
